@@ -1,0 +1,259 @@
+"""Front matter: read it, check it against the schema, and turn each file into an Article."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+
+import yaml
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - pure-Python PyYAML
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+ARTICLE_TYPES = ("article", "tutorial", "faq", "troubleshooting")
+TYPE_LABELS = {
+    "article": "Article",
+    "tutorial": "Tutorial",
+    "faq": "FAQ",
+    "troubleshooting": "Troubleshooting",
+}
+# Dates some corpora carry under their own names, used for "updated" when `reviewed` is absent.
+_UPDATED_KEYS = ("updated", "date", "ms.date", "last_modified")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
+DEFAULT_CATEGORY = "general"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a file, located as precisely as we can."""
+
+    path: str
+    line: int
+    message: str
+    fatal: bool = True
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass
+class Article:
+    """A help article as the rest of kbgen sees it, whatever the Markdown looked like."""
+
+    id: str
+    src_path: str
+    title: str
+    description: str
+    type: str = "article"
+    category: str = DEFAULT_CATEGORY
+    tags: list[str] = field(default_factory=list)
+    owner: str | None = None
+    reviewed: dt.date | None = None
+    updated: dt.date | None = None
+    related: list[str] = field(default_factory=list)
+    queries: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    draft: bool = False
+    feedback: bool = True
+    revision: str = ""
+    url: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def type_label(self) -> str:
+        """The reader-facing name of the article's type."""
+        return TYPE_LABELS[self.type]
+
+
+@dataclass
+class ParsedFile:
+    """The outcome of reading one Markdown file: an article (if usable) and any problems."""
+
+    article: Article | None
+    problems: list[Problem]
+
+
+def split_front_matter(text: str) -> tuple[str | None, str]:
+    """Return the raw YAML block (or None) and the Markdown body after it."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return None, text
+    return match.group(1) or "", text[match.end() :]
+
+
+def _key_lines(raw: str) -> dict[str, int]:
+    """Map each top-level key to its line number in the file (front matter starts on line 2)."""
+    lines: dict[str, int] = {}
+    for number, line in enumerate(raw.splitlines(), start=2):
+        match = re.match(r"^([A-Za-z0-9_.\-]+)\s*:", line)
+        if match:
+            lines.setdefault(match.group(1), number)
+    return lines
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        for fmt in ("%Y-%m-%d", "%m/%d/%Y", "%d.%m.%Y", "%Y/%m/%d"):
+            try:
+                return dt.datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+    return None
+
+
+def _as_list(value: Any) -> list[str] | None:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return None
+
+
+def default_id(src_path: str) -> str:
+    """An article's id when front matter gives none: its path without `.md`."""
+    path = PurePosixPath(src_path)
+    return str(path.with_suffix("")) if path.name != "index.md" else str(path.parent)
+
+
+def default_category(src_path: str) -> str:
+    """The first folder under docs/, or `general` for files at the top."""
+    parts = PurePosixPath(src_path).parts
+    return parts[0] if len(parts) > 1 else DEFAULT_CATEGORY
+
+
+def is_snippet(src_path: str) -> bool:
+    """Include snippets and partials are not articles: `includes/` folders and `_name.md` files."""
+    parts = src_path.split("/")
+    return "includes" in parts[:-1] or parts[-1].startswith("_")
+
+
+def is_landing_source(src_path: str) -> bool:
+    """The home page (`index.md`) or a category's own landing page (`billing/index.md`)."""
+    return src_path == "index.md" or (src_path.endswith("/index.md") and src_path.count("/") == 1)
+
+
+def is_toc(src_path: str) -> bool:
+    """A DocFX table of contents (`TOC.md`): kbgen navigates by category instead."""
+    return PurePosixPath(src_path).name.lower() == "toc.md"
+
+
+def parse_article(src_path: str, data: bytes) -> ParsedFile:
+    """Read one file's bytes into an Article, collecting every problem with file and line."""
+    problems: list[Problem] = []
+
+    def problem(line: int, message: str, fatal: bool = True) -> None:
+        problems.append(Problem(src_path, line, message, fatal))
+
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problem(line, f"the file is not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start});"
+                " save it as UTF-8 and build again")
+        return ParsedFile(None, problems)
+    if not text.strip():
+        problem(1, "the file is empty; add front matter with a title and a description, "
+                "or delete the file")
+        return ParsedFile(None, problems)
+
+    raw, _body = split_front_matter(text)
+    if raw is None:
+        problem(1, "no front matter; start the file with a '---' block that sets title and "
+                "description")
+        return ParsedFile(None, problems)
+    try:
+        meta = yaml.load(raw, Loader=_Loader) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 2
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problem(line, f"front matter is not valid YAML ({reason}); check quoting and indentation")
+        return ParsedFile(None, problems)
+    if not isinstance(meta, dict):
+        problem(2, "front matter must be a mapping of keys to values (key: value)")
+        return ParsedFile(None, problems)
+
+    lines = _key_lines(raw)
+
+    def at(key: str) -> int:
+        return lines.get(key, 1)
+
+    title = meta.get("title")
+    if not isinstance(title, str) or not title.strip():
+        problem(at("title") if "title" in meta else 1,
+                "title: required; add a line such as 'title: Get a refund'")
+        title = None
+    description = meta.get("description")
+    if not isinstance(description, str) or not description.strip():
+        problem(at("description") if "description" in meta else 1,
+                "description: required; add one sentence that says what the article answers")
+        description = None
+
+    kind = meta.get("type", "article")
+    if kind not in ARTICLE_TYPES:
+        problem(at("type"), f"type: {kind!r} is not one of {', '.join(ARTICLE_TYPES)}; "
+                "using 'article'", fatal=False)
+        kind = "article"
+
+    lists: dict[str, list[str]] = {}
+    for key in ("tags", "related", "queries"):
+        value = _as_list(meta.get(key))
+        if value is None:
+            problem(at(key), f"{key}: must be a list of strings; ignoring it", fatal=False)
+            value = []
+        lists[key] = value
+
+    reviewed = None
+    if meta.get("reviewed") is not None:
+        reviewed = _as_date(meta["reviewed"])
+        if reviewed is None:
+            problem(at("reviewed"), f"reviewed: {meta['reviewed']!r} is not a date; write it "
+                    "as YYYY-MM-DD", fatal=False)
+    updated = next((d for d in (_as_date(meta.get(k)) for k in _UPDATED_KEYS) if d), None)
+
+    article_id = meta.get("id", default_id(src_path))
+    if not isinstance(article_id, (str, int)) or not str(article_id).strip():
+        problem(at("id"), "id: must be a non-empty string; using the file's path", fatal=False)
+        article_id = default_id(src_path)
+    category = meta.get("category", default_category(src_path))
+    if not isinstance(category, str) or not category.strip():
+        problem(at("category"), "category: must be a folder-like name; using the first folder",
+                fatal=False)
+        category = default_category(src_path)
+
+    if title is None or description is None:
+        return ParsedFile(None, problems)
+    keywords = _as_list(meta.get("keywords", meta.get("ms.search.keywords"))) or []
+    article = Article(
+        id=str(article_id).strip().strip("/"),
+        src_path=src_path,
+        title=title.strip(),
+        description=" ".join(description.split()),
+        type=kind,
+        category=category.strip().strip("/"),
+        tags=lists["tags"],
+        owner=str(meta["owner"]) if meta.get("owner") else None,
+        reviewed=reviewed,
+        updated=updated,
+        related=lists["related"],
+        queries=lists["queries"],
+        keywords=keywords,
+        draft=bool(meta.get("draft", False)),
+        feedback=meta.get("feedback", True) is not False,
+        revision=hashlib.sha256(data).hexdigest()[:16],
+        meta=meta,
+    )
+    return ParsedFile(article, problems)

@@ -1,0 +1,52 @@
+"""`kbgen check`: front matter and internal links, without building the site."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from pathlib import Path
+
+from kbgen.articles import Problem, is_landing_source, is_snippet, is_toc, parse_article
+
+_LINK = re.compile(r"\]\((?P<target>[^)\s#?]+\.md)(?:#[^)\s]*)?(?:\s+\"[^\"]*\")?\)")
+_FENCE = re.compile(r"^[ \t]*(```|~~~)")
+
+
+def _broken_links(src_path: str, text: str, existing: set[str]) -> list[Problem]:
+    problems = []
+    in_fence = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            continue
+        for match in _LINK.finditer(line):
+            target = match.group("target")
+            if "://" in target:
+                continue
+            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(src_path), target))
+            if resolved not in existing:
+                problems.append(Problem(src_path, number,
+                                        f"link to '{target}': no such article; fix the path"))
+    return problems
+
+
+def check_docs(docs_dir: Path) -> tuple[list[Problem], int]:
+    """Every problem in the articles under `docs_dir`, and how many articles were checked."""
+    sources = sorted(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md"))
+    existing = set(sources)
+    problems: list[Problem] = []
+    count = 0
+    for src in sources:
+        if is_snippet(src) or is_toc(src):
+            continue
+        data = (docs_dir / src).read_bytes()
+        if not is_landing_source(src):
+            count += 1
+            problems.extend(parse_article(src, data).problems)
+        try:
+            problems.extend(_broken_links(src, data.decode("utf-8-sig"), existing))
+        except UnicodeDecodeError:
+            continue
+    return problems, count

@@ -1,0 +1,189 @@
+"""The `kbgen` command: parses options, calls the library, prints results. Nothing more."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from kbgen import __version__, progress
+from kbgen.errors import KbgenError
+
+console = Console(stderr=True)
+CONFIG_OPTION = click.option(
+    "-f", "--config-file", default="mkdocs.yml", show_default=True,
+    type=click.Path(dir_okay=False), help="The help center's mkdocs.yml.",
+)
+
+
+class _RichReporter:
+    """Shows build stages as rich progress bars on a terminal."""
+
+    def __init__(self, bar: Progress) -> None:
+        self._bar = bar
+        self._task: int | None = None
+
+    def stage(self, name: str, total: int) -> None:
+        if self._task is not None:
+            self._bar.update(self._task, completed=self._bar.tasks[self._task].total)
+        self._task = self._bar.add_task(name, total=total)
+
+    def advance(self) -> None:
+        if self._task is not None:
+            self._bar.advance(self._task)
+
+
+def _setup_logging(verbose: bool) -> None:
+    handler = RichHandler(console=console, show_time=False, show_path=False, markup=False)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger = logging.getLogger("mkdocs")
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    logger.propagate = False
+
+
+def fail(error: Exception) -> None:
+    """Print one clear line (or a short list) and exit non-zero: never a traceback."""
+    raise click.ClickException(str(error))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kbgen")
+def main() -> None:
+    """kbgen turns Markdown help articles into a searchable help center.
+
+    \b
+    Example:
+      kbgen init my-help-center && cd my-help-center && kbgen build && kbgen serve
+    """
+
+
+@main.command()
+@CONFIG_OPTION
+@click.option("--strict", is_flag=True, help="Fail on any warning or front matter problem.")
+@click.option("-d", "--site-dir", default=None, help="Where to write the site (default: site/).")
+@click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' informational messages too.")
+def build(config_file: str, strict: bool, site_dir: str | None, verbose: bool) -> None:
+    """Build the help center into a static site.
+
+    \b
+    Example:
+      kbgen build --strict -f mkdocs.yml
+    """
+    from kbgen.build import build_site
+
+    _setup_logging(verbose)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True,
+                  disable=not console.is_terminal) as bar:
+        progress.use(_RichReporter(bar))
+        try:
+            summary = build_site(config_file, strict=strict, site_dir=site_dir)
+        except KbgenError as exc:
+            fail(exc)
+        finally:
+            progress.use(None)
+    click.echo(summary.line())
+
+
+@main.command()
+@CONFIG_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--build/--no-build", "rebuild", default=False,
+              help="Build the site first (default: serve what is built).")
+def serve(config_file: str, host: str, port: int, rebuild: bool) -> None:
+    """Serve the built help center on http://127.0.0.1:8000.
+
+    \b
+    Example:
+      kbgen build && kbgen serve --port 8000
+    """
+    from kbgen.build import build_site, load
+    from kbgen.service.run import run
+
+    _setup_logging(False)
+    try:
+        if rebuild:
+            click.echo(build_site(config_file).line())
+        config = load(config_file)
+        run(config.site_dir, host=host, port=port)
+    except KbgenError as exc:
+        fail(exc)
+
+
+@main.command()
+@CONFIG_OPTION
+def check(config_file: str) -> None:
+    """Check every article's front matter without building; exit 1 on any problem.
+
+    \b
+    Example:
+      kbgen check -f mkdocs.yml
+    """
+    from kbgen.build import load
+    from kbgen.check import check_docs
+
+    try:
+        config = load(config_file)
+        problems, count = check_docs(Path(config.docs_dir))
+    except KbgenError as exc:
+        fail(exc)
+    for problem in problems:
+        click.echo(str(problem))
+    click.echo(f"Checked {count} articles: {len(problems)} problem(s).")
+    if problems:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option("--name", default=None, help="The help center's name (default: from DIRECTORY).")
+def init(directory: str, name: str | None) -> None:
+    """Start a new help center in DIRECTORY, with an example article of each type.
+
+    \b
+    Example:
+      kbgen init acme-help --name "Acme Help Center"
+    """
+    from kbgen.scaffold import init_site
+
+    try:
+        written = init_site(Path(directory), name)
+    except KbgenError as exc:
+        fail(exc)
+    for path in written:
+        click.echo(f"created {path}")
+    click.echo(f"Next: cd {directory} && kbgen build && kbgen serve")
+
+
+@main.command()
+@click.argument("title")
+@click.option("--type", "kind", default="article", show_default=True,
+              type=click.Choice(["article", "tutorial", "faq", "troubleshooting"]),
+              help="The article's type; each has its own template.")
+@click.option("--category", default="general", show_default=True,
+              help="The category folder under docs/.")
+@click.option("--description", default=None, help="One sentence for results and meta tags.")
+@click.option("--docs-dir", default="docs", show_default=True, type=click.Path(file_okay=False),
+              help="The docs folder.")
+def new(title: str, kind: str, category: str, description: str | None, docs_dir: str) -> None:
+    """Write a new article from the template of its type.
+
+    \b
+    Example:
+      kbgen new "Get a refund" --type tutorial --category billing
+    """
+    from kbgen.scaffold import new_article
+
+    try:
+        path = new_article(Path(docs_dir), title, kind, category, description)
+    except KbgenError as exc:
+        fail(exc)
+    click.echo(f"created {path}")

@@ -1,0 +1,60 @@
+"""The plugin's options, as a typed MkDocs config class."""
+
+from __future__ import annotations
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+
+class CategoryConfig(base.Config):
+    """How one category folder is shown."""
+
+    title = c.Optional(c.Type(str))
+    """Display name; default: the folder name, humanized."""
+    description = c.Optional(c.Type(str))
+    """One line shown on the home page and the category's landing page."""
+    icon = c.Optional(c.Type(str))
+    """A Material icon name such as `material/credit-card`."""
+
+
+class FeedbackConfig(base.Config):
+    """The "Was this helpful?" widget."""
+
+    enabled = c.Type(bool, default=True)
+    """Show the widget on articles (a page can still turn it off with `feedback: false`)."""
+    service_url = c.Type(str, default="")
+    """Where the feedback service runs; empty means the site's own origin."""
+    question = c.Type(str, default="Was this helpful?")
+    """The question the widget asks."""
+    yes = c.Type(str, default="Yes")
+    """Label of the positive answer."""
+    no = c.Type(str, default="No")
+    """Label of the negative answer."""
+    thanks = c.Type(str, default="Thanks for your feedback!")
+    """Shown after a vote."""
+    reasons = c.ListOfItems(
+        c.Type(str),
+        default=["Didn't answer my question", "Hard to follow", "Out of date", "Something is wrong"],
+    )
+    """Reasons offered after a "No"."""
+    contact = c.Type(dict, default={})
+    """Ways to reach a person: keys `email`, `chat`, `phone`, `form` (URLs or numbers)."""
+
+
+class KbgenConfig(base.Config):
+    """Options of the `kbgen` plugin under `plugins:` in mkdocs.yml."""
+
+    enabled = c.Type(bool, default=True)
+    """Turn the plugin off without removing it."""
+    home_title = c.Type(str, default="How can we help?")
+    """The heading above the search box on the home page."""
+    categories = c.DictOfItems(c.SubConfig(CategoryConfig), default={})
+    """Titles, descriptions and icons of category folders."""
+    sidebar_limit = c.Type(int, default=60)
+    """Most articles listed beside an article; large categories link to their landing page."""
+    synonyms = c.Optional(c.File(exists=True))
+    """A YAML file of synonyms (`refund: money back, reimbursement`), used by both searches."""
+    search = c.Type(bool, default=True)
+    """Build the search index and the browser search."""
+    feedback = c.SubConfig(FeedbackConfig)
+    """The "Was this helpful?" widget."""

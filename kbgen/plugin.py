@@ -1,0 +1,206 @@
+"""The `kbgen` MkDocs plugin: reacts to MkDocs events and hands each step to kbgen's modules."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+from kbgen import progress
+from kbgen.articles import Article, Problem, is_landing_source, is_snippet, is_toc, parse_article
+from kbgen.config import KbgenConfig
+from kbgen.paths import state_dir, theme_dir
+from kbgen.site.catalog import Catalog
+from kbgen.site.directives import DirectiveRewriter, DirectiveTally
+from kbgen.site.pages import add_landing_pages, landing_of, page_context
+
+log = get_plugin_logger(__name__)
+
+_MATERIAL_SEARCH = ("search", "material/search")
+
+
+class KbgenPlugin(BasePlugin[KbgenConfig]):
+    """Turns a Material for MkDocs site into a help center."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.catalog = Catalog([], {})
+        self.problems: list[Problem] = []
+        self.tally = DirectiveTally()
+        self.rewriter: DirectiveRewriter | None = None
+        self.left_out: list[str] = []
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return None
+        if config.theme.name != "material":
+            raise PluginError(
+                f"kbgen needs the Material theme, but mkdocs.yml sets theme '{config.theme.name}'; "
+                "set 'theme: {name: material}'"
+            )
+        # After the user's custom_dir (theirs wins), before Material's own templates.
+        position = 1 if config.theme.custom_dir else 0
+        config.theme.dirs.insert(position, str(theme_dir() / "overrides"))
+        for name in _MATERIAL_SEARCH:
+            if name in config.plugins:
+                del config.plugins[name]
+        self.problems, self.left_out, self.tally = [], [], DirectiveTally()
+        return config
+
+    @event_priority(50)  # Early: later plugins should see only the articles that will be built.
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled:
+            return None
+        docs_dir = Path(config.docs_dir)
+        articles: list[Article] = []
+        pages = [f for f in files.documentation_pages()]
+        progress.current().stage("Reading articles", len(pages))
+        for file in pages:
+            progress.current().advance()
+            if is_snippet(file.src_uri):
+                files.remove(file)
+                continue
+            if is_toc(file.src_uri):
+                self.tally.add("DocFX TOC.md (navigation is by category)", file.src_uri)
+                files.remove(file)
+                continue
+            if is_landing_source(file.src_uri) or file.generated_by:
+                continue
+            data = Path(file.abs_src_path).read_bytes() if file.abs_src_path else b""
+            parsed = parse_article(file.src_uri, data)
+            self.problems.extend(parsed.problems)
+            article = parsed.article
+            if article is None or article.draft:
+                files.remove(file)
+                if article is None:
+                    self.left_out.append(file.src_uri)
+                continue
+            article.url = file.url
+            articles.append(article)
+        articles = self._drop_duplicate_ids(articles, files)
+        self._report_problems(config)
+        self.catalog = Catalog(articles, self.config.categories)
+        add_landing_pages(self.catalog, files, config, self.config.home_title)
+
+        def read_snippet(path: str) -> str | None:
+            try:
+                return (docs_dir / path).read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                return None
+
+        self.rewriter = DirectiveRewriter(read_snippet, self.tally)
+        return files
+
+    def _drop_duplicate_ids(self, articles: list[Article], files: Files) -> list[Article]:
+        seen: dict[str, Article] = {}
+        kept = []
+        for article in articles:
+            if article.id in seen:
+                self.problems.append(Problem(
+                    article.src_path, 1,
+                    f"id: {article.id!r} is already used by {seen[article.id].src_path}; "
+                    "give this article its own id"))
+                self.left_out.append(article.src_path)
+                file = files.get_file_from_path(article.src_path)
+                if file is not None:
+                    files.remove(file)
+                continue
+            seen[article.id] = article
+            kept.append(article)
+        return kept
+
+    def _report_problems(self, config: MkDocsConfig) -> None:
+        if config.strict and self.problems:
+            listing = "\n  ".join(str(p) for p in self.problems)
+            raise PluginError(
+                f"{len(self.problems)} front matter problem(s); strict builds stop on any:\n"
+                f"  {listing}"
+            )
+        for problem in self.problems:
+            outcome = "the article is left out" if problem.fatal else "building it anyway"
+            log.warning(f"{problem} ({outcome})")
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
+        if not self.config.enabled:
+            return None
+        # The whole-site nav would be rendered into every page; keep home and categories only.
+        items: list[Any] = []
+        home = files.get_file_from_path("index.md")
+        if home is not None and home.page is not None:
+            items.append(home.page)
+        for category in self.catalog.ordered_categories():
+            landing = files.get_file_from_path(category.landing_src)
+            if landing is not None and landing.page is not None:
+                items.append(landing.page)
+        for item in items:
+            item.parent = None
+        return Navigation(items, list(items))
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        if not self.config.enabled:
+            return None
+        landing = landing_of(page, self.catalog)
+        if landing is not None:
+            page.meta["template"] = landing[0]
+        if page.file.generated_by or self.rewriter is None:
+            return markdown
+        return self.rewriter.rewrite(markdown, page.file.src_uri)
+
+    def on_page_context(
+        self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> dict[str, Any] | None:
+        if not self.config.enabled:
+            return None
+        progress.current().advance()
+        context["kbgen"] = page_context(
+            page, self.catalog, dict(self.config), dict(self.config.feedback)
+        )
+        return context
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        if not self.config.enabled:
+            return None
+        progress.current().stage("Rendering pages", len(files.documentation_pages()))
+        return env
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not self.config.enabled:
+            return
+        lines = self.tally.summary()
+        if lines:
+            log.warning(
+                "kbgen does not render some directives; they were left out:\n  "
+                + "\n  ".join(lines)
+            )
+        self._write_manifest(config)
+
+    def _write_manifest(self, config: MkDocsConfig) -> None:
+        """The articles this build produced, for the service and the report."""
+        target = state_dir(config.site_dir)
+        target.mkdir(parents=True, exist_ok=True)
+        manifest = {
+            "site_name": config.site_name,
+            "site_dir": os.path.abspath(config.site_dir),
+            "articles": [
+                {"id": a.id, "url": a.url, "title": a.title, "type": a.type,
+                 "category": a.category, "revision": a.revision, "src_path": a.src_path}
+                for a in self.catalog.articles
+            ],
+            "categories": len(self.catalog.categories),
+            "left_out": self.left_out,
+            "problems": [str(p) for p in self.problems],
+        }
+        tmp = target / "articles.json.tmp"
+        tmp.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+        tmp.replace(target / "articles.json")

@@ -1,0 +1,1 @@
+// kbgen: browser search and feedback are loaded from here.

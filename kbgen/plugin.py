@@ -163,9 +163,17 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if not self.config.enabled:
             return None
         progress.current().advance()
-        context["kbgen"] = page_context(
-            page, self.catalog, dict(self.config), dict(self.config.feedback)
-        )
+        kb = page_context(page, self.catalog, dict(self.config), dict(self.config.feedback))
+        article = kb.get("article")
+        # What kbgen's scripts read from the page (id="kbgen-config").
+        kb["client"] = {
+            "base": context["base_url"],
+            "kind": kb["kind"],
+            "page": article.id if article else None,
+            "revision": article.revision if article else None,
+            "feedback": kb["feedback"],
+        }
+        context["kbgen"] = kb
         return context
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:

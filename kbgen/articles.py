@@ -36,7 +36,13 @@ class Problem:
     path: str
     line: int
     message: str
-    fatal: bool = True
+    fallback: str | None = None
+    """What a normal build does instead of leaving the article out (None: it is left out)."""
+
+    @property
+    def fatal(self) -> bool:
+        """Whether the article cannot be built at all."""
+        return self.fallback is None
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
@@ -150,12 +156,15 @@ def is_toc(src_path: str) -> bool:
     return PurePosixPath(src_path).name.lower() == "toc.md"
 
 
-def parse_article(src_path: str, data: bytes) -> ParsedFile:
-    """Read one file's bytes into an Article, collecting every problem with file and line."""
+def parse_article(src_path: str, data: bytes, shown_as: str | None = None) -> ParsedFile:
+    """Read one file's bytes into an Article, collecting every problem with file and line.
+
+    `src_path` is relative to docs/; problems name the file as `shown_as` (default: src_path).
+    """
     problems: list[Problem] = []
 
-    def problem(line: int, message: str, fatal: bool = True) -> None:
-        problems.append(Problem(src_path, line, message, fatal))
+    def problem(line: int, message: str, fallback: str | None = None) -> None:
+        problems.append(Problem(shown_as or src_path, line, message, fallback))
 
     try:
         text = data.decode("utf-8-sig")
@@ -204,15 +213,16 @@ def parse_article(src_path: str, data: bytes) -> ParsedFile:
 
     kind = meta.get("type", "article")
     if kind not in ARTICLE_TYPES:
-        problem(at("type"), f"type: {kind!r} is not one of {', '.join(ARTICLE_TYPES)}; "
-                "using 'article'", fatal=False)
+        problem(at("type"), f"type: {kind!r} is not one of {', '.join(ARTICLE_TYPES)}",
+                fallback="building it as 'article'")
         kind = "article"
 
     lists: dict[str, list[str]] = {}
     for key in ("tags", "related", "queries"):
         value = _as_list(meta.get(key))
         if value is None:
-            problem(at(key), f"{key}: must be a list of strings; ignoring it", fatal=False)
+            problem(at(key), f"{key}: must be a list of strings",
+                    fallback=f"ignoring {key}")
             value = []
         lists[key] = value
 
@@ -221,17 +231,17 @@ def parse_article(src_path: str, data: bytes) -> ParsedFile:
         reviewed = _as_date(meta["reviewed"])
         if reviewed is None:
             problem(at("reviewed"), f"reviewed: {meta['reviewed']!r} is not a date; write it "
-                    "as YYYY-MM-DD", fatal=False)
+                    "as YYYY-MM-DD", fallback="ignoring reviewed")
     updated = next((d for d in (_as_date(meta.get(k)) for k in _UPDATED_KEYS) if d), None)
 
     article_id = meta.get("id", default_id(src_path))
     if not isinstance(article_id, (str, int)) or not str(article_id).strip():
-        problem(at("id"), "id: must be a non-empty string; using the file's path", fatal=False)
+        problem(at("id"), "id: must be a non-empty string", fallback="using the file's path")
         article_id = default_id(src_path)
     category = meta.get("category", default_category(src_path))
     if not isinstance(category, str) or not category.strip():
-        problem(at("category"), "category: must be a folder-like name; using the first folder",
-                fatal=False)
+        problem(at("category"), "category: must be a folder-like name",
+                fallback="using the first folder")
         category = default_category(src_path)
 
     if title is None or description is None:

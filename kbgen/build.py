@@ -74,8 +74,9 @@ def build_site(
         mkdocs_build(config)
     except PluginError as exc:
         raise KbgenError(str(exc)) from None
-    except Abort as exc:
-        raise KbgenError(f"build stopped: {exc}") from None
+    except Abort:
+        # MkDocs has already logged the reason; say what happened in one line.
+        raise KbgenError("the build failed; the messages above say why") from None
     finally:
         logger.removeHandler(counter)
     seconds = time.monotonic() - start

@@ -12,7 +12,7 @@ _LINK = re.compile(r"\]\((?P<target>[^)\s#?]+\.md)(?:#[^)\s]*)?(?:\s+\"[^\"]*\")
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
 
 
-def _broken_links(src_path: str, text: str, existing: set[str]) -> list[Problem]:
+def _broken_links(src_path: str, text: str, existing: set[str], shown_root: str) -> list[Problem]:
     problems = []
     in_fence = False
     for number, line in enumerate(text.splitlines(), start=1):
@@ -27,12 +27,12 @@ def _broken_links(src_path: str, text: str, existing: set[str]) -> list[Problem]
                 continue
             resolved = posixpath.normpath(posixpath.join(posixpath.dirname(src_path), target))
             if resolved not in existing:
-                problems.append(Problem(src_path, number,
+                problems.append(Problem(shown_root + src_path, number,
                                         f"link to '{target}': no such article; fix the path"))
     return problems
 
 
-def check_docs(docs_dir: Path) -> tuple[list[Problem], int]:
+def check_docs(docs_dir: Path, shown_root: str = "") -> tuple[list[Problem], int]:
     """Every problem in the articles under `docs_dir`, and how many articles were checked."""
     sources = sorted(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md"))
     existing = set(sources)
@@ -44,9 +44,9 @@ def check_docs(docs_dir: Path) -> tuple[list[Problem], int]:
         data = (docs_dir / src).read_bytes()
         if not is_landing_source(src):
             count += 1
-            problems.extend(parse_article(src, data).problems)
+            problems.extend(parse_article(src, data, shown_as=shown_root + src).problems)
         try:
-            problems.extend(_broken_links(src, data.decode("utf-8-sig"), existing))
+            problems.extend(_broken_links(src, data.decode("utf-8-sig"), existing, shown_root))
         except UnicodeDecodeError:
             continue
     return problems, count

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -39,8 +40,13 @@ class _RichReporter:
 
 
 def _setup_logging(verbose: bool) -> None:
-    handler = RichHandler(console=console, show_time=False, show_path=False, markup=False)
-    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler: logging.Handler
+    if console.is_terminal:
+        handler = RichHandler(console=console, show_time=False, show_path=False, markup=False)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+    else:  # Logs in CI and in files: one unwrapped line per message.
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)-8s %(message)s"))
     logger = logging.getLogger("mkdocs")
     logger.handlers[:] = [handler]
     logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
@@ -132,7 +138,10 @@ def check(config_file: str) -> None:
 
     try:
         config = load(config_file)
-        problems, count = check_docs(Path(config.docs_dir))
+        config_dir = Path(config.config_file_path).resolve().parent
+        docs_dir = Path(config.docs_dir)
+        shown_root = os.path.relpath(docs_dir, config_dir).replace(os.sep, "/") + "/"
+        problems, count = check_docs(docs_dir, shown_root)
     except KbgenError as exc:
         fail(exc)
     for problem in problems:

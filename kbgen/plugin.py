@@ -19,7 +19,8 @@ from kbgen.articles import Article, Problem, is_landing_source, is_snippet, is_t
 from kbgen.config import KbgenConfig
 from kbgen.paths import state_dir, theme_dir
 from kbgen.site.catalog import Catalog
-from kbgen.site.directives import DirectiveRewriter, DirectiveTally
+from kbgen.site.directives import DirectiveRewriter, KindTally
+from kbgen.site.links import BrokenLinkFilter
 from kbgen.site.pages import add_landing_pages, landing_of, page_context
 
 log = get_plugin_logger(__name__)
@@ -35,9 +36,10 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     def __init__(self) -> None:
         self.catalog = Catalog([], {})
         self.problems: list[Problem] = []
-        self.tally = DirectiveTally()
+        self.tally = KindTally()
         self.rewriter: DirectiveRewriter | None = None
         self.left_out: list[str] = []
+        self.link_filter: BrokenLinkFilter | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -53,14 +55,23 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         for name in _MATERIAL_SEARCH:
             if name in config.plugins:
                 del config.plugins[name]
-        self.problems, self.left_out, self.tally = [], [], DirectiveTally()
+        self.problems, self.left_out, self.tally = [], [], KindTally()
+        self.link_filter = BrokenLinkFilter(KindTally())
+        self.link_filter.install()
         return config
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.link_filter is not None:
+            self.link_filter.remove()
 
     @event_priority(50)  # Early: later plugins should see only the articles that will be built.
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:
             return None
         docs_dir = Path(config.docs_dir)
+        # Name files the way the writer sees them from mkdocs.yml's folder: docs/billing/x.md.
+        config_dir = Path(config.config_file_path or ".").resolve().parent
+        shown_root = os.path.relpath(docs_dir, config_dir).replace(os.sep, "/") + "/"
         articles: list[Article] = []
         pages = [f for f in files.documentation_pages()]
         progress.current().stage("Reading articles", len(pages))
@@ -76,7 +87,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             if is_landing_source(file.src_uri) or file.generated_by:
                 continue
             data = Path(file.abs_src_path).read_bytes() if file.abs_src_path else b""
-            parsed = parse_article(file.src_uri, data)
+            parsed = parse_article(file.src_uri, data, shown_as=shown_root + file.src_uri)
             self.problems.extend(parsed.problems)
             article = parsed.article
             if article is None or article.draft:
@@ -126,7 +137,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 f"  {listing}"
             )
         for problem in self.problems:
-            outcome = "the article is left out" if problem.fatal else "building it anyway"
+            outcome = problem.fallback or "the article is left out"
             log.warning(f"{problem} ({outcome})")
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
@@ -191,6 +202,12 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 "kbgen does not render some directives; they were left out:\n  "
                 + "\n  ".join(lines)
             )
+        if self.link_filter is not None:
+            self.link_filter.remove()
+            links = self.link_filter.tally.summary()
+            if links:
+                log.warning("broken links (fix the paths, or add the files):\n  "
+                            + "\n  ".join(links))
         self._write_manifest(config)
 
     def _write_manifest(self, config: MkDocsConfig) -> None:

@@ -1,0 +1,1 @@
+"""Turning articles into pages: navigation by category, generated pages, Markdown directives."""

@@ -1,0 +1,115 @@
+"""Navigation by category: the home page, one landing page per category, and the sidebar.
+
+Every page's navigation is computed from its own category only, so a page's size does not grow
+with the number of articles elsewhere in the help center.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kbgen.articles import ARTICLE_TYPES, TYPE_LABELS, Article
+
+# Tutorials first on landing pages: a reader new to a topic wants the guided path.
+_TYPE_ORDER = ("tutorial", "article", "faq", "troubleshooting")
+_TYPE_HEADINGS = {
+    "tutorial": "Tutorials",
+    "article": "Articles",
+    "faq": "Frequently asked questions",
+    "troubleshooting": "Troubleshooting",
+}
+
+
+def humanize(slug: str) -> str:
+    """`getting-started` -> `Getting started`; `LocalFunctionality` stays readable."""
+    text = slug.replace("-", " ").replace("_", " ").strip()
+    return text[:1].upper() + text[1:] if text else slug
+
+
+@dataclass
+class Category:
+    """A folder of articles with its landing page."""
+
+    id: str
+    title: str
+    description: str = ""
+    icon: str | None = None
+    articles: list[Article] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        """The landing page's site-relative URL."""
+        return f"{self.id}/"
+
+    @property
+    def landing_src(self) -> str:
+        """Where the landing page pretends to live under docs/."""
+        return f"{self.id}/index.md"
+
+    def top_articles(self, count: int = 5) -> list[Article]:
+        """The most useful articles to show first: tutorials and FAQs, then the rest by title."""
+        rank = {kind: i for i, kind in enumerate(("tutorial", "faq", "article", "troubleshooting"))}
+        return sorted(self.articles, key=lambda a: (rank[a.type], a.title.lower()))[:count]
+
+    def groups(self) -> list[dict[str, Any]]:
+        """The landing page's sections: articles grouped by type, each sorted by title."""
+        by_type: dict[str, list[Article]] = {kind: [] for kind in ARTICLE_TYPES}
+        for article in self.articles:
+            by_type[article.type].append(article)
+        return [
+            {"type": kind, "heading": _TYPE_HEADINGS[kind],
+             "articles": sorted(by_type[kind], key=lambda a: a.title.lower())}
+            for kind in _TYPE_ORDER if by_type[kind]
+        ]
+
+
+class Catalog:
+    """All publishable articles, indexed by id, source path and category."""
+
+    def __init__(self, articles: list[Article], category_config: dict[str, Any]) -> None:
+        self.articles = sorted(articles, key=lambda a: (a.category, a.title.lower()))
+        self.by_id = {a.id: a for a in self.articles}
+        self.by_src = {a.src_path: a for a in self.articles}
+        self.categories: dict[str, Category] = {}
+        for article in self.articles:
+            if article.category not in self.categories:
+                conf = category_config.get(article.category) or {}
+                self.categories[article.category] = Category(
+                    id=article.category,
+                    title=conf.get("title") or humanize(article.category),
+                    description=conf.get("description") or "",
+                    icon=conf.get("icon"),
+                )
+            self.categories[article.category].articles.append(article)
+
+    def ordered_categories(self) -> list[Category]:
+        """Categories in the order the config lists them, then alphabetically."""
+        return sorted(self.categories.values(), key=lambda c: c.title.lower())
+
+    def sidebar(self, article: Article, limit: int) -> dict[str, Any]:
+        """The articles listed beside `article`: its category's, centred on it when too many."""
+        category = self.categories[article.category]
+        members = sorted(category.articles, key=lambda a: a.title.lower())
+        if len(members) <= limit:
+            return {"category": category, "articles": members, "truncated": False}
+        index = members.index(article)
+        start = max(0, min(index - limit // 2, len(members) - limit))
+        return {"category": category, "articles": members[start:start + limit],
+                "truncated": True, "total": len(members)}
+
+    def related(self, article: Article, count: int = 3) -> list[Article]:
+        """Up to `count` related articles: the ones front matter names, then same-type neighbours."""
+        chosen = [self.by_id[i] for i in article.related if i in self.by_id and i != article.id]
+        if len(chosen) < count:
+            shared = [
+                a for a in self.categories[article.category].articles
+                if a is not article and a not in chosen and set(a.tags) & set(article.tags)
+            ]
+            chosen.extend(shared)
+        return chosen[:count]
+
+
+def type_labels() -> dict[str, str]:
+    """Article type names for templates."""
+    return dict(TYPE_LABELS)

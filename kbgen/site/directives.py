@@ -1,0 +1,160 @@
+"""Markdown that Python-Markdown does not know: GitHub alerts, DocFX includes, and the rest.
+
+Alerts become Material admonitions; `[!INCLUDE[...](file.md)]` is replaced by the file's text
+when it exists; any other directive (`:::image`, `[!VIDEO ...]`) is left out and tallied, so the
+build can warn once per kind with a count instead of once per file.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from kbgen.articles import split_front_matter
+
+_ALERTS = {
+    "note": ("note", None),
+    "tip": ("tip", None),
+    "important": ("info", "Important"),
+    "warning": ("warning", None),
+    "caution": ("danger", "Caution"),
+}
+_ALERT_START = re.compile(r"^(?P<indent>[ \t]*)>[ \t]*\[!(?P<kind>[A-Za-z]+)\][ \t]*(?P<rest>.*)$")
+_QUOTE_LINE = re.compile(r"^(?P<indent>[ \t]*)>[ \t]?(?P<text>.*)$")
+_INCLUDE = re.compile(r"\[!INCLUDE\s*\[[^\]]*\]\((?P<path>[^)\s]+)\)\]", re.I)
+_BANG_DIRECTIVE = re.compile(r"\[!(?P<kind>[A-Za-z]+)(?:[ \t][^\]\n]*)?\]")
+_COLON_DIRECTIVE = re.compile(r"^[ \t]*:::(?P<kind>[a-z][a-z-]*)\b.*$", re.I)
+_COLON_INLINE = re.compile(r":::(?P<kind>[a-z][a-z-]*)\b[^\n]*?:::", re.I)
+_CODE_SPAN = re.compile(r"(`+[^`]*`+)")
+_FENCE = re.compile(r"^[ \t]*(```|~~~)")
+_MAX_INCLUDE_DEPTH = 4
+
+ReadFile = Callable[[str], "str | None"]
+
+
+@dataclass
+class KindTally:
+    """Things the build met, counted by kind across all files, to warn once per kind."""
+
+    occurrences: Counter[str] = field(default_factory=Counter)
+    files: dict[str, set[str]] = field(default_factory=dict)
+
+    def add(self, kind: str, src_path: str) -> None:
+        """Count one unrendered directive of `kind` in `src_path`."""
+        self.occurrences[kind] += 1
+        self.files.setdefault(kind, set()).add(src_path)
+
+    def summary(self) -> list[str]:
+        """One line per kind, most frequent first."""
+        lines = []
+        for kind, count in self.occurrences.most_common():
+            files = sorted(self.files[kind])
+            example = files[0] + (f" and {len(files) - 1} more" if len(files) > 1 else "")
+            lines.append(f"{kind}: {count} in {len(files)} file(s) (first in {example})")
+        return lines
+
+
+def _alert_block(lines: list[str], start: int) -> tuple[list[str], int] | None:
+    """Turn a `> [!NOTE]` blockquote starting at `start` into an admonition."""
+    match = _ALERT_START.match(lines[start])
+    if not match or match.group("kind").lower() not in _ALERTS:
+        return None
+    indent = match.group("indent")
+    kind, title = _ALERTS[match.group("kind").lower()]
+    body = [match.group("rest")] if match.group("rest").strip() else []
+    end = start + 1
+    while end < len(lines):
+        quoted = _QUOTE_LINE.match(lines[end])
+        if not quoted or quoted.group("indent") != indent or _ALERT_START.match(lines[end]):
+            break
+        body.append(quoted.group("text"))
+        end += 1
+    head = f'{indent}!!! {kind}' + (f' "{title}"' if title else "")
+    out = ["", head, ""] + [f"{indent}    {text}" if text.strip() else "" for text in body] + [""]
+    return out, end
+
+
+class DirectiveRewriter:
+    """Rewrites one page's Markdown; shares an include cache and a tally across pages."""
+
+    def __init__(self, read_file: ReadFile, tally: KindTally) -> None:
+        self._read_file = read_file
+        self._tally = tally
+        self._cache: dict[str, str | None] = {}
+
+    def _include_text(self, path: str) -> str | None:
+        if path not in self._cache:
+            text = self._read_file(path)
+            if text is not None:
+                text = split_front_matter(text)[1].strip("\n")
+            self._cache[path] = text
+        return self._cache[path]
+
+    def _inline(self, line: str, src_path: str, depth: int) -> str:
+        def include(match: re.Match[str]) -> str:
+            target = posixpath.normpath(
+                posixpath.join(posixpath.dirname(src_path), match.group("path"))
+            )
+            text = self._include_text(target) if depth < _MAX_INCLUDE_DEPTH else None
+            if text is None:
+                self._tally.add("[!INCLUDE] (file not found)", src_path)
+                return ""
+            return self.rewrite(text, target, depth + 1).strip("\n")
+
+        def drop_bang(match: re.Match[str]) -> str:
+            self._tally.add(f"[!{match.group('kind').upper()}]", src_path)
+            return ""
+
+        def drop_colon(match: re.Match[str]) -> str:
+            self._tally.add(f":::{match.group('kind').lower()}", src_path)
+            return ""
+
+        def rewrite_text(text: str) -> str:
+            text = _INCLUDE.sub(include, text)
+            text = _COLON_INLINE.sub(drop_colon, text)
+            return _BANG_DIRECTIVE.sub(drop_bang, text) if "[!" in text else text
+
+        if "`" not in line:
+            return rewrite_text(line)
+        # Code spans show syntax as it is written: leave what is between backticks alone.
+        parts = _CODE_SPAN.split(line)
+        return "".join(part if i % 2 else rewrite_text(part) for i, part in enumerate(parts))
+
+    def rewrite(self, markdown: str, src_path: str, depth: int = 0) -> str:
+        """Return `markdown` with alerts, includes and foreign directives handled."""
+        lines = markdown.split("\n")
+        out: list[str] = []
+        fence: str | None = None
+        i = 0
+        while i < len(lines):
+            line = lines[i]
+            fence_match = _FENCE.match(line)
+            if fence_match:
+                marker = fence_match.group(1)
+                fence = None if fence == marker else (fence or marker)
+                out.append(line)
+                i += 1
+                continue
+            if fence:
+                out.append(line)
+                i += 1
+                continue
+            if ">" in line and "[!" in line:
+                block = _alert_block(lines, i)
+                if block:
+                    converted, i = block
+                    out.extend(self._inline(x, src_path, depth) for x in converted)
+                    continue
+            colon = _COLON_DIRECTIVE.match(line)
+            if colon and not _COLON_INLINE.search(line):
+                self._tally.add(f":::{colon.group('kind').lower()}", src_path)
+                i += 1
+                continue
+            if "[!" in line or ":::" in line:
+                line = self._inline(line, src_path, depth)
+            out.append(line)
+            i += 1
+        return "\n".join(out)

@@ -16,6 +16,11 @@ from kbgen import __version__, progress
 from kbgen.errors import KbgenError
 
 console = Console(stderr=True)
+DB_OPTION = click.option(
+    "--db", default=None, metavar="URL",
+    help="Feedback store: sqlite:///relative.db, sqlite:////absolute.db or postgresql://... "
+         "(default: .kbgen/feedback.db beside the site).",
+)
 CONFIG_OPTION = click.option(
     "-f", "--config-file", default="mkdocs.yml", show_default=True,
     type=click.Path(dir_okay=False), help="The help center's mkdocs.yml.",
@@ -104,14 +109,26 @@ def build(config_file: str, strict: bool, site_dir: str | None, verbose: bool) -
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--build/--no-build", "rebuild", default=False,
               help="Build the site first (default: serve what is built).")
-def serve(config_file: str, host: str, port: int, rebuild: bool) -> None:
-    """Serve the built help center on http://127.0.0.1:8000.
+@DB_OPTION
+@click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
+              help="Another origin whose pages may call the API (repeatable), e.g. "
+                   "https://help.example.com when the site is hosted apart from the service.")
+@click.option("--rate-limit", default=None, type=click.IntRange(min=0),
+              help="Votes (and search-log events) a minute per client address; 0: no limit "
+                   "[default: 60].")
+def serve(config_file: str, host: str, port: int, rebuild: bool, db: str | None,
+          cors_origins: tuple[str, ...], rate_limit: int | None) -> None:
+    """Serve the built help center and its API on http://127.0.0.1:8000.
+
+    Votes go to a SQLite file beside the site (.kbgen/feedback.db) unless --db says otherwise.
 
     \b
     Example:
       kbgen build && kbgen serve --port 8000
+      kbgen serve --db postgresql://kb@db.internal/help --cors-origin https://help.example.com
     """
     from kbgen.build import build_site, load
+    from kbgen.service.feedback_api import DEFAULT_RATE_LIMIT
     from kbgen.service.run import run
 
     _setup_logging(False)
@@ -119,7 +136,8 @@ def serve(config_file: str, host: str, port: int, rebuild: bool) -> None:
         if rebuild:
             click.echo(build_site(config_file).line())
         config = load(config_file)
-        run(config.site_dir, host=host, port=port)
+        run(config.site_dir, host=host, port=port, db_url=db, cors_origins=cors_origins,
+            rate_limit=DEFAULT_RATE_LIMIT if rate_limit is None else rate_limit)
     except KbgenError as exc:
         fail(exc)
 

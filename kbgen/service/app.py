@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from kbgen.errors import KbgenError
+from kbgen.feedback import default_url, open_store
 from kbgen.paths import state_dir
+from kbgen.service import feedback_api, openapi
+from kbgen.service.guards import OriginGuard
+
+
+_ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
 def load_manifest(site_dir: Path) -> dict[str, Any]:
@@ -29,7 +37,8 @@ def load_manifest(site_dir: Path) -> dict[str, Any]:
 async def health(request: Request) -> JSONResponse:
     """Liveness and what is being served."""
     manifest = request.app.state.manifest
-    return JSONResponse({"status": "ok", "articles": len(manifest["articles"])})
+    return JSONResponse({"status": "ok", "articles": len(manifest["articles"]),
+                         "feedback": await feedback_api.status(request.app)})
 
 
 async def json_error(request: Request, exc: Exception) -> JSONResponse:
@@ -39,15 +48,51 @@ async def json_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"error": detail, "status": status}, status_code=status)
 
 
-def create_app(site_dir: str | Path) -> Starlette:
-    """The service for the site built into `site_dir`."""
+async def http_error(request: Request, exc: Exception) -> Response:
+    """JSON under /api (405, 404 ...); the plain default elsewhere."""
+    assert isinstance(exc, HTTPException)
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": exc.detail, "status": exc.status_code},
+                            status_code=exc.status_code, headers=exc.headers)
+    return PlainTextResponse(exc.detail, status_code=exc.status_code, headers=exc.headers)
+
+
+async def api_not_found(request: Request) -> JSONResponse:
+    """An /api path no route answers: JSON, not the site's 404 page (405 for a wrong method)."""
+    path = request.url.path
+    for route in request.app.router.routes:
+        if isinstance(route, Route) and route.methods and route.path_regex.match(path) \
+                and route.endpoint is not api_not_found:
+            allow = ", ".join(sorted(route.methods))
+            return JSONResponse({"error": f"{path} answers {allow}", "status": 405},
+                                status_code=405, headers={"Allow": allow})
+    return JSONResponse({"error": f"no API at {path}", "status": 404}, status_code=404)
+
+
+def create_app(
+    site_dir: str | Path,
+    *,
+    db_url: str | None = None,
+    cors_origins: Sequence[str] = (),
+    rate_limit: int = feedback_api.DEFAULT_RATE_LIMIT,
+) -> Starlette:
+    """The service for the site built into `site_dir`, storing feedback at `db_url`."""
     site = Path(site_dir).resolve()
     if not (site / "index.html").is_file():
         raise KbgenError(f"{site}: no built site here; run 'kbgen build' first")
     manifest = load_manifest(site)
     routes: list[Any] = [Route("/api/health", health, methods=["GET"])]
+    routes += feedback_api.routes()
+    routes.append(Route("/api/openapi.json", openapi.serve_document, methods=["GET"]))
+    routes.append(Route("/api/{path:path}", api_not_found, methods=_ALL_METHODS))
     routes.append(Mount("/", app=StaticFiles(directory=site, html=True), name="site"))
-    app = Starlette(routes=routes, exception_handlers={500: json_error})
+    store = open_store(db_url or default_url(state_dir(site)))
+    app = Starlette(routes=routes, exception_handlers={HTTPException: http_error, 500: json_error},
+                    middleware=[Middleware(OriginGuard, origins=cors_origins)],
+                    lifespan=feedback_api.lifespan)
+    app.state.feedback = feedback_api.FeedbackApi(store, manifest, rate_limit)
+    app.state.store = store
+    app.state.openapi = openapi.document()
     app.state.site_dir = site
     app.state.manifest = manifest
     return app

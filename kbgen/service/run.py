@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import errno
 import socket
+from collections.abc import Sequence
 from pathlib import Path
 
 import uvicorn
 
 from kbgen.errors import KbgenError
 from kbgen.service.app import create_app
+from kbgen.service.feedback_api import DEFAULT_RATE_LIMIT
 
 
 def _check_port(host: str, port: int) -> None:
@@ -24,9 +26,18 @@ def _check_port(host: str, port: int) -> None:
             raise KbgenError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
-def run(site_dir: str | Path, *, host: str = "127.0.0.1", port: int = 8000) -> None:
+def run(
+    site_dir: str | Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    db_url: str | None = None,
+    cors_origins: Sequence[str] = (),
+    rate_limit: int = DEFAULT_RATE_LIMIT,
+) -> None:
     """Serve `site_dir` and the API until interrupted."""
-    app = create_app(site_dir)
     _check_port(host, port)
-    print(f"Serving {site_dir} on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
+    app = create_app(site_dir, db_url=db_url, cors_origins=cors_origins, rate_limit=rate_limit)
+    print(f"Serving {site_dir} on http://{host}:{port}/ (Ctrl+C to stop); "
+          f"feedback goes to {app.state.store.description}", flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -1,0 +1,167 @@
+"""The feedback routes: votes and search-log events, checked, rate-limited and stored."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import AsyncIterator
+from concurrent.futures import Future
+from typing import Any
+from urllib.parse import urlsplit
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from kbgen.errors import StoreError
+from kbgen.feedback.store import MAX_COMMENT, MAX_QUERY, MAX_REASON, FeedbackStore, SearchEvent, Vote
+from kbgen.service.guards import ApiError, RateLimiter, error_response, read_json
+from kbgen.service.validation import first_error
+
+DEFAULT_RATE_LIMIT = 60
+"""Write requests a minute that one client address may make to each route (0: no limit)."""
+_ID_PATTERN = "^[A-Za-z0-9_-]{8,100}$"
+
+VOTE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["page", "helpful"],
+    "additionalProperties": False,
+    "properties": {
+        "page": {"type": "string", "minLength": 1, "maxLength": 500,
+                 "description": "The article's id, or its URL as the site links it."},
+        "helpful": {"type": "boolean"},
+        "revision": {"type": "string", "nullable": True, "pattern": "^[0-9a-f]{1,64}$",
+                     "description": "The revision the reader saw (default: the current one)."},
+        "reason": {"type": "string", "nullable": True, "maxLength": MAX_REASON},
+        "comment": {"type": "string", "nullable": True, "maxLength": MAX_COMMENT},
+        "client": {"type": "string", "nullable": True, "pattern": _ID_PATTERN,
+                   "description": "The browser's random id; stored only hashed."},
+    },
+}
+SEARCH_LOG_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["query", "results"],
+    "additionalProperties": False,
+    "properties": {
+        "query": {"type": "string", "maxLength": MAX_QUERY},
+        "results": {"type": "integer", "minimum": 0, "maximum": 1_000_000},
+        "opened": {"type": "string", "nullable": True, "maxLength": 500,
+                   "description": "The URL of the result the reader opened, if any."},
+        "search_id": {"type": "string", "nullable": True, "pattern": _ID_PATTERN,
+                      "description": "Repeat it to update the same search, e.g. with a click."},
+    },
+}
+
+
+def _article_index(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    index: dict[str, dict[str, Any]] = {}
+    for article in manifest["articles"]:
+        index[article["url"]] = article
+    for article in manifest["articles"]:
+        index[article["id"]] = article  # an id wins over a URL that happens to look the same
+    return index
+
+
+class FeedbackApi:
+    """The state the routes share: the store, the built articles and the rate limiter."""
+
+    def __init__(self, store: FeedbackStore, manifest: dict[str, Any], rate_limit: int) -> None:
+        self.store = store
+        self.articles = _article_index(manifest)
+        self.limiter = RateLimiter(rate_limit)
+
+    def check_rate(self, request: Request, route: str) -> None:
+        """Refuse a client address that is over its budget for `route`."""
+        address = request.client.host if request.client else "unknown"
+        wait = self.limiter.retry_after(f"{route} {address}")
+        if wait:
+            seconds = max(1, int(wait + 0.999))
+            raise ApiError(429, f"too many requests; try again in {seconds} s",
+                           {"Retry-After": str(seconds)})
+
+    def article(self, page: str) -> dict[str, Any]:
+        """The built article a `page` value (id or URL) names."""
+        path = urlsplit(page).path if "://" in page else page
+        for key in (page, path.lstrip("/"), path.lstrip("/") + "/"):
+            if key in self.articles:
+                return self.articles[key]
+        raise ApiError(422, f"page {page[:100]!r} is not an article of this site")
+
+    def vote(self, data: Any) -> Vote:
+        """The vote a checked request body asks for."""
+        _check(data, VOTE_SCHEMA)
+        article = self.article(data["page"])
+        return Vote(page=article["id"], revision=data.get("revision") or article["revision"],
+                    helpful=data["helpful"], client=data.get("client") or uuid.uuid4().hex,
+                    reason=data.get("reason"), comment=data.get("comment"))
+
+
+def _check(data: Any, schema: dict[str, Any]) -> None:
+    problem = first_error(data, schema)
+    if problem:
+        raise ApiError(422, problem)
+
+
+async def _stored(future: Future[None]) -> None:
+    await asyncio.wrap_future(future)
+
+
+async def post_feedback(request: Request) -> JSONResponse:
+    """Record a vote: one per client, article and revision; a later one replaces it."""
+    api: FeedbackApi = request.app.state.feedback
+    try:
+        api.check_rate(request, "feedback")
+        vote = api.vote(await read_json(request))
+        await _stored(api.store.submit_vote(vote))
+    except ApiError as exc:
+        return error_response(exc.status, exc.message, exc.headers)
+    except StoreError as exc:
+        return error_response(503, str(exc), {"Retry-After": "30"})
+    return JSONResponse({"stored": True, "page": vote.page, "revision": vote.revision,
+                         "helpful": vote.helpful})
+
+
+async def post_search_log(request: Request) -> JSONResponse:
+    """Record a search made in the browser: query, result count, and the result opened."""
+    api: FeedbackApi = request.app.state.feedback
+    try:
+        api.check_rate(request, "search-log")
+        data = await read_json(request)
+        _check(data, SEARCH_LOG_SCHEMA)
+        event = SearchEvent(data["query"], data["results"], data.get("opened"),
+                            data.get("search_id"), source="browser")
+        await _stored(api.store.submit_search(event))
+    except ApiError as exc:
+        return error_response(exc.status, exc.message, exc.headers)
+    except StoreError as exc:
+        return error_response(503, str(exc), {"Retry-After": "30"})
+    return JSONResponse({"logged": True})
+
+
+def routes() -> list[Route]:
+    """The feedback routes, for `create_app`."""
+    return [
+        Route("/api/feedback", post_feedback, methods=["POST"]),
+        Route("/api/search-log", post_search_log, methods=["POST"]),
+    ]
+
+
+async def status(app: Starlette) -> dict[str, Any]:
+    """Whether the store answers, for /api/health."""
+    try:
+        await run_in_threadpool(app.state.feedback.store.check)
+    except StoreError as exc:
+        return {"ok": False, "error": str(exc)}
+    return {"ok": True, "store": app.state.feedback.store.description.split(" ")[0]}
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    """Close the store (writing what is queued) when the server stops."""
+    try:
+        yield
+    finally:
+        app.state.feedback.store.close()

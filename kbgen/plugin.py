@@ -17,7 +17,9 @@ from mkdocs.structure.pages import Page
 from kbgen import progress
 from kbgen.articles import Article, Problem, is_landing_source, is_snippet, is_toc, parse_article
 from kbgen.config import KbgenConfig
+from kbgen.errors import KbgenError
 from kbgen.paths import state_dir, theme_dir
+from kbgen.search.build import SearchBuilder
 from kbgen.site.catalog import Catalog
 from kbgen.site.directives import DirectiveRewriter, KindTally
 from kbgen.site.links import BrokenLinkFilter
@@ -40,7 +42,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self.rewriter: DirectiveRewriter | None = None
         self.left_out: list[str] = []
         self.link_filter: BrokenLinkFilter | None = None
+        self.search = SearchBuilder()
 
+    @event_priority(100)  # First: Material's search must be switched off before it sets up.
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
@@ -54,10 +58,13 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         config.theme.dirs.insert(position, str(theme_dir() / "overrides"))
         for name in _MATERIAL_SEARCH:
             if name in config.plugins:
+                # Its events are already registered: disable it, then hide it from templates.
+                config.plugins[name].config.enabled = False
                 del config.plugins[name]
         self.problems, self.left_out, self.tally = [], [], KindTally()
         self.link_filter = BrokenLinkFilter(KindTally())
         self.link_filter.install()
+        self.search = SearchBuilder()
         return config
 
     def on_build_error(self, *, error: Exception) -> None:
@@ -100,7 +107,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         articles = self._drop_duplicate_ids(articles, files)
         self._report_problems(config)
         self.catalog = Catalog(articles, self.config.categories)
-        add_landing_pages(self.catalog, files, config, self.config.home_title)
+        add_landing_pages(self.catalog, files, config)
 
         def read_snippet(path: str) -> str | None:
             try:
@@ -187,6 +194,16 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         context["kbgen"] = kb
         return context
 
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        if not self.config.enabled or not self.config.search:
+            return None
+        article = self.catalog.by_src.get(page.file.src_uri)
+        if article is not None:
+            self.search.add(article, html, self.catalog.categories[article.category].title)
+        return None
+
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         if not self.config.enabled:
             return None
@@ -209,6 +226,12 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 log.warning("broken links (fix the paths, or add the files):\n  "
                             + "\n  ".join(links))
         self._write_manifest(config)
+        if self.config.search:
+            try:
+                self.search.finish(state_dir(config.site_dir), config.site_dir,
+                                   self.config.synonyms)
+            except KbgenError as exc:
+                raise PluginError(f"Error building the search index: {exc}") from None
 
     def _write_manifest(self, config: MkDocsConfig) -> None:
         """The articles this build produced, for the service and the report."""

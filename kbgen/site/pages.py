@@ -20,10 +20,10 @@ def _stub(title: str, template: str) -> str:
     return f'---\ntitle: "{quoted}"\ntemplate: {template}\n---\n'
 
 
-def add_landing_pages(catalog: Catalog, files: Files, config: MkDocsConfig, home_title: str) -> None:
+def add_landing_pages(catalog: Catalog, files: Files, config: MkDocsConfig) -> None:
     """Add a home page and one landing page per category, unless the writer wrote their own."""
     if files.get_file_from_path("index.md") is None:
-        files.append(File.generated(config, "index.md", content=_stub(home_title, HOME_TEMPLATE)))
+        files.append(File.generated(config, "index.md", content=_stub("Home", HOME_TEMPLATE)))
     for category in catalog.categories.values():
         if files.get_file_from_path(category.landing_src) is None:
             content = _stub(category.title, CATEGORY_TEMPLATE)

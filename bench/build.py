@@ -1,0 +1,125 @@
+"""Build time and page size: kbgen against plain Material, on the business-central corpus.
+
+Builds the corpus once with kbgen and once with plain Material (`plugins: [search]`) in the same
+run, each in a fresh process, and prints wall time, median and largest HTML page, and the ratios.
+Then builds the corpus copied N times (default 5: over 10,000 articles) with kbgen and prints the
+time per article at both sizes, which should stay flat.
+
+    .venv/bin/python bench/build.py                 # 1x both, 5x kbgen
+    .venv/bin/python bench/build.py --copies 0      # 1x only
+    .venv/bin/python bench/build.py --material-too  # plain Material at 5x too (very slow)
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpora" / "business-central" / "docs"
+
+CONFIG = """\
+site_name: Business Central Help
+docs_dir: {docs}
+site_dir: {site}
+theme:
+  name: material
+plugins:
+  - {plugin}
+markdown_extensions:
+  - admonition
+  - attr_list
+  - tables
+  - toc:
+      permalink: true
+  - pymdownx.superfences
+"""
+
+
+@dataclass
+class Result:
+    name: str
+    articles: int
+    seconds: float
+    median_kb: float
+    largest_kb: float
+    pages: int
+
+    def row(self) -> str:
+        per = self.seconds / self.articles * 1000
+        return (f"{self.name:<22} {self.articles:>7} {self.seconds:>9.1f} {per:>10.2f} "
+                f"{self.median_kb:>10.1f} {self.largest_kb:>11.1f} {self.pages:>7}")
+
+
+def multiply(copies: int, work: Path) -> Path:
+    """The corpus copied under `copy1/` ... `copyN/`, so relative includes keep working."""
+    docs = work / f"docs-x{copies}"
+    if copies == 1:
+        return CORPUS
+    for i in range(1, copies + 1):
+        shutil.copytree(CORPUS, docs / f"copy{i}")
+    return docs
+
+
+def article_count(docs: Path) -> int:
+    return sum(1 for p in docs.rglob("*.md")
+               if "includes" not in p.relative_to(docs).parts[:-1] and p.name.lower() != "toc.md")
+
+
+def run_build(name: str, plugin: str, docs: Path, work: Path) -> Result:
+    site = work / f"site-{name}"
+    config = work / f"mkdocs-{name}.yml"
+    config.write_text(CONFIG.format(docs=docs, site=site, plugin=plugin), encoding="utf-8")
+    command = ([sys.executable, "-m", "kbgen", "build", "-f", str(config)] if plugin == "kbgen"
+               else [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)])
+    start = time.monotonic()
+    done = subprocess.run(command, capture_output=True, text=True)
+    seconds = time.monotonic() - start
+    if done.returncode != 0:
+        sys.exit(f"{name} build failed:\n{done.stderr[-3000:]}")
+    sizes = [p.stat().st_size for p in site.rglob("*.html")]
+    result = Result(name, article_count(docs), seconds, statistics.median(sizes) / 1024,
+                    max(sizes) / 1024, len(sizes))
+    shutil.rmtree(site)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--copies", type=int, default=5,
+                        help="also build the corpus copied this many times with kbgen (0: skip)")
+    parser.add_argument("--material-too", action="store_true",
+                        help="also build the copied corpus with plain Material (very slow)")
+    args = parser.parse_args()
+    print(f"corpus: {CORPUS}")
+    print(f"{'build':<22} {'articles':>7} {'seconds':>9} {'ms/article':>10} "
+          f"{'median KB':>10} {'largest KB':>11} {'pages':>7}")
+    with tempfile.TemporaryDirectory(prefix="kbgen-bench-") as tmp:
+        work = Path(tmp)
+        kbgen = run_build("kbgen 1x", "kbgen", CORPUS, work)
+        print(kbgen.row(), flush=True)
+        material = run_build("material 1x", "search", CORPUS, work)
+        print(material.row(), flush=True)
+        print(f"ratio kbgen/material: time {kbgen.seconds / material.seconds:.2f}, "
+              f"median page {kbgen.median_kb / material.median_kb:.2f}, "
+              f"largest page {kbgen.largest_kb / material.largest_kb:.2f}")
+        if args.copies > 1:
+            docs = multiply(args.copies, work)
+            big = run_build(f"kbgen {args.copies}x", "kbgen", docs, work)
+            print(big.row(), flush=True)
+            flat = (big.seconds / big.articles) / (kbgen.seconds / kbgen.articles)
+            print(f"time per article, {args.copies}x vs 1x: {flat:.2f} (1.00 is flat)")
+            if args.material_too:
+                mat_big = run_build(f"material {args.copies}x", "search", docs, work)
+                print(mat_big.row(), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+"""`python -m kbgen` runs the CLI."""
+
+from kbgen.cli import main
+
+main()

@@ -1,0 +1,196 @@
+"""Real builds of real Markdown: navigation by category, article pages, foreign syntax."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import CORPORA, article
+from test_front_matter import kbgen
+
+from kbgen.build import build_site
+
+
+def build(kb: Path, strict: bool = False) -> Path:
+    build_site(kb / "mkdocs.yml", strict=strict)
+    return kb / "site"
+
+
+def html(site: Path, url: str) -> str:
+    return (site / url / "index.html").read_text("utf-8")
+
+
+def test_home_lists_categories_with_counts_and_a_search_box(make_kb):
+    site = build(make_kb({
+        "billing/refunds.md": article("Get a refund", type="tutorial"),
+        "billing/invoices.md": article("Find an invoice"),
+        "account/password.md": article("Reset your password", type="faq"),
+    }))
+    home = (site / "index.html").read_text("utf-8")
+    assert "How can we help?" in home
+    assert 'data-kb-search-input' in home
+    assert re.search(r'href="billing/">Billing</a></h2>\s*<p class="kb-card__count">2 articles',
+                     home)
+    assert "1 article</p>" in home
+    assert 'href="billing/refunds/">Get a refund</a>' in home
+
+
+def test_category_page_groups_articles_by_type_with_descriptions(make_kb):
+    site = build(make_kb({
+        "billing/refunds.md": article("Get a refund", "Money back in 5 days.", type="tutorial"),
+        "billing/declined.md": article("Card declined", "Why payments fail.",
+                                       type="troubleshooting"),
+        "billing/invoices.md": article("Find an invoice", "Where invoices live."),
+        "account/password.md": article("Reset your password"),
+    }))
+    page = html(site, "billing")
+    headings = re.findall(r'<h2 id="kb-group-(\w+)">', page)
+    assert headings == ["tutorial", "article", "troubleshooting"]
+    assert "Money back in 5 days." in page and "Why payments fail." in page
+    assert "Reset your password" not in page.split('class="md-content"')[1]
+
+
+def test_article_shows_type_description_date_breadcrumbs_and_own_category_only(make_kb):
+    site = build(make_kb({
+        "billing/refunds.md": article("Get a refund", "Money back in 5 days.", type="faq",
+                                      reviewed="2026-03-01", body="## Eligibility\n\nText.\n"),
+        "billing/invoices.md": article("Find an invoice"),
+        "account/password.md": article("Reset your password"),
+    }))
+    page = html(site, "billing/refunds")
+    assert '<span class="kb-badge kb-badge--faq">FAQ</span>' in page
+    assert '<p class="kb-description">Money back in 5 days.</p>' in page
+    assert 'Reviewed <time datetime="2026-03-01">1 March 2026</time>' in page
+    crumbs = re.search(r'<nav class="kb-breadcrumbs".*?</nav>', page, re.S)
+    assert crumbs is not None
+    assert re.findall(r">([^<>]+)</(?:a|li)>", crumbs.group(0)) == [
+        "Help center", "Billing", "Get a refund"]
+    nav = re.search(r'<nav class="md-nav md-nav--primary kb-nav".*?</nav>', page, re.S)
+    assert nav is not None
+    assert "Find an invoice" in nav.group(0)
+    assert "Reset your password" not in nav.group(0)
+    assert ">Account<" in nav.group(0)  # other categories are listed, not their articles
+
+
+def test_page_size_does_not_grow_with_other_categories(make_kb, tmp_path):
+    small = {f"billing/a{i}.md": article(f"Billing {i}") for i in range(3)}
+    large = dict(small)
+    large.update({f"account/b{i}.md": article(f"Account topic {i}") for i in range(300)})
+    site_small = build(make_kb(small, root=tmp_path / "small"))
+    site_large = build(make_kb(large, root=tmp_path / "large"))
+    size_small = len(html(site_small, "billing/a1"))
+    size_large = len(html(site_large, "billing/a1"))
+    # The large site adds one category link to the sidebar and a tab: well under 1 KB.
+    assert size_large - size_small < 1000, (size_small, size_large)
+
+
+def test_large_category_sidebar_is_capped_with_a_link_to_all(make_kb):
+    files = {f"billing/a{i:03}.md": article(f"Topic {i:03}") for i in range(100)}
+    site = build(make_kb(files, plugin_options="sidebar_limit: 20"))
+    page = html(site, "billing/a050")
+    nav = re.search(r'<ul class="md-nav__list kb-nav__articles".*?</ul>', page, re.S)
+    assert nav is not None
+    assert nav.group(0).count('class="md-nav__item"') == 21
+    assert "All 100 articles in Billing" in nav.group(0)
+    assert 'aria-current="page"' in nav.group(0)
+
+
+def test_github_alerts_become_admonitions(make_kb):
+    body = ("> [!NOTE]\n> Refunds take **5 days**.\n\n> [!WARNING]\n> Not for gift cards.\n\n"
+            "> [!IMPORTANT]\n> Keep your receipt.\n\nWrite `> [!TIP]` to make a tip.\n")
+    site = build(make_kb({"billing/refunds.md": article("Refunds", body=body)}), strict=True)
+    page = html(site, "billing/refunds")
+    assert re.search(r'<div class="admonition note">\s*<p class="admonition-title">Note</p>\s*'
+                     r"<p>Refunds take <strong>5 days</strong>.</p>", page)
+    assert '<div class="admonition warning">' in page
+    assert re.search(r'<div class="admonition info">\s*<p class="admonition-title">Important',
+                     page)
+    assert "<code>&gt; [!TIP]</code>" in page
+
+
+def test_includes_are_resolved_and_unknown_directives_warned_once_per_kind(make_kb):
+    body = ("Open [!INCLUDE[prod](../includes/prod.md)] now.\n\n"
+            ':::image type="content" source="a.png" alt-text="A":::\n\n'
+            ':::image type="content" source="b.png" alt-text="B":::\n\n'
+            "> [!VIDEO https://example.com/v]\n\nText after.\n")
+    files = {f"billing/p{i}.md": article(f"Page {i}", body=body) for i in range(3)}
+    files["includes/prod.md"] = "Business Central"
+    kb = make_kb(files)
+    result = kbgen("build", cwd=kb)
+    assert result.returncode == 0, result.stderr
+    page = html(kb / "site", "billing/p0")
+    assert "Open Business Central now." in page
+    assert ":::image" not in page and "[!VIDEO" not in page
+    assert result.stderr.count(":::image: 6 in 3 file(s)") == 1
+    assert result.stderr.count("[!VIDEO]: 3 in 3 file(s)") == 1
+    assert "Traceback" not in result.stderr
+    assert not (kb / "site/includes").exists()
+
+
+def test_material_search_is_replaced(make_kb):
+    kb = make_kb({"billing/refunds.md": article("Refunds")})
+    (kb / "mkdocs.yml").write_text((kb / "mkdocs.yml").read_text().replace(
+        "plugins:\n", "plugins:\n  - search\n"))
+    site = build(kb)
+    assert not (site / "search/search_index.json").exists()
+
+
+def test_cli_build_prints_a_one_line_summary(make_kb):
+    kb = make_kb({"billing/refunds.md": article("Refunds"), "account/x.md": article("X")})
+    result = kbgen("build", cwd=kb)
+    assert result.returncode == 0
+    assert re.fullmatch(r"Built 2 articles in 2 categories \(0 warnings\) in \d+\.\d s -> .*site\n",
+                        result.stdout)
+
+
+def test_init_then_new_then_strict_build(tmp_path):
+    result = kbgen("init", "acme", "--name", "Acme Help", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    kb = tmp_path / "acme"
+    result = kbgen("new", "Get a refund", "--type", "tutorial", "--category", "billing",
+                   "--description", "Money back for an order.", cwd=kb)
+    assert result.returncode == 0, result.stderr
+    assert (kb / "docs/billing/get-a-refund.md").is_file()
+    result = kbgen("build", "--strict", cwd=kb)
+    assert result.returncode == 0, result.stderr
+    assert "Built 5 articles in 2 categories (0 warnings)" in result.stdout
+    types = {t for t in re.findall(r"kb-badge--(\w+)", (kb / "site/billing/index.html").read_text())}
+    assert types == set()  # landing pages show groups, not badges
+    for kind in ("tutorial", "faq", "article", "troubleshooting"):
+        assert any(f"type: {kind}" in p.read_text() for p in (kb / "docs").rglob("*.md")), kind
+    again = kbgen("new", "Get a refund", "--category", "billing", cwd=kb)
+    assert again.returncode == 1 and "already exists" in again.stderr
+
+
+@pytest.mark.parametrize("command", ["build", "serve", "check", "init", "new"])
+def test_every_command_has_help_with_an_example(command, tmp_path):
+    result = kbgen(command, "--help", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "Example:" in result.stdout and f"kbgen {command}" in result.stdout
+
+
+def test_business_central_slice_builds_with_grouped_warnings(tmp_path):
+    """A slice of the real corpus (foreign syntax included) builds without a crash."""
+    source = CORPORA / "business-central" / "docs"
+    docs = tmp_path / "bc" / "docs"
+    shutil.copytree(source / "includes", docs / "includes")
+    picked = sorted(source.glob("a*.md"))[:80] + sorted((source / "shopify").glob("*.md"))
+    for path in picked:
+        target = docs / path.relative_to(source)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, target)
+    (tmp_path / "bc" / "mkdocs.yml").write_text(
+        "site_name: BC\ntheme:\n  name: material\nplugins:\n  - kbgen\n"
+        "markdown_extensions:\n  - admonition\n  - tables\n  - toc\n")
+    result = kbgen("build", cwd=tmp_path / "bc")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    assert f"Built {len(picked)} articles in 2 categories" in result.stdout
+    # One line per kind, never one line per file.
+    assert result.stderr.count(":::image:") == 1
+    assert "links to missing images:" in result.stderr
+    assert "contains a link" not in result.stderr
+    page = (tmp_path / "bc/site/about-export-data/index.html").read_text("utf-8")
+    assert "[!INCLUDE" not in page and "From inside Business Central" in page

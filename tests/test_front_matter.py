@@ -1,0 +1,114 @@
+"""Front matter mistakes: a clear message naming file, line and field, never a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import article
+
+from kbgen.articles import parse_article
+
+GOOD = article("Get a refund", "How to get your money back.")
+
+
+def kbgen(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run the real `kbgen` command in `cwd`."""
+    return subprocess.run([sys.executable, "-m", "kbgen", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=120)
+
+
+BAD_FILES = {
+    "bad type": (
+        "---\ntitle: Refunds\ndescription: Money back.\ntype: guide\n---\nBody\n",
+        "docs/billing/refunds.md:4: type: 'guide' is not one of article, tutorial, faq, "
+        "troubleshooting",
+    ),
+    "missing title": (
+        "---\ndescription: Money back.\n---\nBody\n",
+        "docs/billing/refunds.md:1: title: required",
+    ),
+    "invalid yaml": (
+        "---\ntitle: Refunds\ndescription: [unclosed\n---\nBody\n",
+        "docs/billing/refunds.md:4: front matter is not valid YAML",
+    ),
+    "not utf-8": (
+        b"---\ntitle: Caf\xe9\ndescription: Coffee.\n---\n",
+        "docs/billing/refunds.md:2: the file is not UTF-8",
+    ),
+    "empty file": ("", "docs/billing/refunds.md:1: the file is empty"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_FILES))
+def test_strict_build_fails_with_a_clear_message(make_kb, case):
+    content, expected = BAD_FILES[case]
+    kb = make_kb({"billing/refunds.md": content, "billing/invoices.md": GOOD})
+    result = kbgen("build", "--strict", cwd=kb)
+    assert result.returncode == 1
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize("case", list(BAD_FILES))
+def test_normal_build_warns_and_carries_on(make_kb, case):
+    content, expected = BAD_FILES[case]
+    kb = make_kb({"billing/refunds.md": content, "billing/invoices.md": GOOD})
+    result = kbgen("build", cwd=kb)
+    assert result.returncode == 0, result.stderr
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+    assert (kb / "site/billing/invoices/index.html").is_file()
+    built = (kb / "site/billing/refunds/index.html").is_file()
+    if case == "bad type":
+        assert "(building it as 'article')" in result.stderr
+        assert built
+    else:
+        assert "(the article is left out)" in result.stderr
+        assert not built
+
+
+def test_check_lists_every_problem_and_exits_1(make_kb):
+    kb = make_kb({
+        "billing/refunds.md": BAD_FILES["bad type"][0],
+        "billing/empty.md": "",
+        "billing/invoices.md": GOOD + "\nSee [missing](nowhere.md).\n",
+    })
+    result = kbgen("check", cwd=kb)
+    assert result.returncode == 1
+    assert "docs/billing/refunds.md:4: type: 'guide'" in result.stdout
+    assert "docs/billing/empty.md:1: the file is empty" in result.stdout
+    assert "docs/billing/invoices.md:7: link to 'nowhere.md': no such article" in result.stdout
+    assert "Checked 3 articles: 3 problem(s)." in result.stdout
+
+
+def test_unknown_keys_are_kept_and_defaults_apply():
+    data = ("---\ntitle: Export data\ndescription: To Excel.\nms.topic: article\n"
+            "ms.date: 04/07/2025\nms.search.keywords: excel, export\n---\n# Body\n").encode()
+    parsed = parse_article("reports/export.md", data)
+    assert parsed.problems == []
+    a = parsed.article
+    assert a is not None
+    assert (a.id, a.category, a.type) == ("reports/export", "reports", "article")
+    assert a.meta["ms.topic"] == "article"
+    assert a.keywords == ["excel", "export"]
+    assert a.updated is not None and a.updated.isoformat() == "2025-04-07"
+
+
+def test_duplicate_ids_name_both_files(make_kb):
+    kb = make_kb({
+        "billing/a.md": article("A", id="refunds"),
+        "billing/b.md": article("B", id="refunds"),
+    })
+    result = kbgen("build", "--strict", cwd=kb)
+    assert result.returncode == 1
+    assert "id: 'refunds' is already used by" in result.stderr
+
+
+def test_missing_config_file_is_one_line(tmp_path):
+    result = kbgen("build", "-f", "nope.yml", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip() == ("Error: nope.yml: no such file; run 'kbgen init DIR' to start "
+                                     "a help center, or pass -f path/to/mkdocs.yml")

@@ -72,6 +72,7 @@ class Catalog:
         self.by_id = {a.id: a for a in self.articles}
         self.by_src = {a.src_path: a for a in self.articles}
         self.categories: dict[str, Category] = {}
+        self._order = {name: i for i, name in enumerate(category_config)}
         for article in self.articles:
             if article.category not in self.categories:
                 conf = category_config.get(article.category) or {}
@@ -85,7 +86,9 @@ class Catalog:
 
     def ordered_categories(self) -> list[Category]:
         """Categories in the order the config lists them, then alphabetically."""
-        return sorted(self.categories.values(), key=lambda c: c.title.lower())
+        unlisted = len(self._order)
+        return sorted(self.categories.values(),
+                      key=lambda c: (self._order.get(c.id, unlisted), c.title.lower()))
 
     def sidebar(self, article: Article, limit: int) -> dict[str, Any]:
         """The articles listed beside `article`: its category's, centred on it when too many."""

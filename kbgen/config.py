@@ -32,6 +32,16 @@ class FeedbackConfig(base.Config):
     """Label of the negative answer."""
     thanks = c.Type(str, default="Thanks for your feedback!")
     """Shown after a vote."""
+    change = c.Type(str, default="Change your answer")
+    """The button that reopens the question after a vote."""
+    reason_prompt = c.Type(str, default="What went wrong?")
+    """The question above the reasons, after a "No"."""
+    comment_label = c.Type(str, default="Tell us more (optional)")
+    """The label of the comment box."""
+    send = c.Type(str, default="Send")
+    """The button that sends the reason and comment."""
+    help_heading = c.Type(str, default="Still need help?")
+    """The heading above the ways to reach a person and the related articles."""
     reasons = c.ListOfItems(
         c.Type(str),
         default=["Didn't answer my question", "Hard to follow", "Out of date", "Something is wrong"],

@@ -1,1 +1,2 @@
 // kbgen: browser search and feedback are loaded from here.
+import "./feedback.js";

@@ -214,3 +214,33 @@ def new(title: str, kind: str, category: str, description: str | None, docs_dir:
     except KbgenError as exc:
         fail(exc)
     click.echo(f"created {path}")
+
+
+@main.command()
+@CONFIG_OPTION
+@DB_OPTION
+@click.option("--since", default="30d", show_default=True,
+              help="Period: a span (30d, 12h, 2w), a date (2025-01-31) or 'all'.")
+@click.option("--format", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", "json", "csv", "html"]),
+              help="table for a terminal, json or csv for scripts, html for a dashboard.")
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
+              help="Write to FILE instead of standard output.")
+def report(config_file: str, db: str | None, since: str, fmt: str, output: str | None) -> None:
+    """Report helpfulness per article, the articles most in need of work, and content gaps.
+
+    \b
+    Example:
+      kbgen report --since 30d
+      kbgen report --format html -o feedback.html && xdg-open feedback.html
+    """
+    from kbgen.report.run import write_report
+
+    try:
+        text = write_report(config_file, db_url=db, since=since, fmt=fmt, output=output)
+    except KbgenError as exc:
+        fail(exc)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        click.echo(f"wrote {output}", err=True)

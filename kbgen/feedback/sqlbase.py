@@ -175,6 +175,10 @@ class SqlStore(FeedbackStore):
                           "WHERE created_at >= ? GROUP BY day ORDER BY day", (since,))
         return [DayVotes(int(r[0]), int(r[1]), int(r[2])) for r in rows]
 
+    def search_count(self, since: float = 0.0) -> int:
+        return int(self._rows("SELECT COUNT(*) FROM kbgen_searches WHERE created_at >= ?",
+                              (since,))[0][0])
+
     def search_gaps(self, since: float = 0.0, limit: int = 20) -> list[SearchGap]:
         rows = self._rows(
             "SELECT MIN(query), COUNT(*), "

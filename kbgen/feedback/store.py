@@ -211,6 +211,10 @@ class FeedbackStore(ABC):
         """Votes per day, oldest first."""
 
     @abstractmethod
+    def search_count(self, since: float = 0.0) -> int:
+        """How many searches were logged."""
+
+    @abstractmethod
     def search_gaps(self, since: float = 0.0, limit: int = 20) -> list[SearchGap]:
         """The queries that most often found nothing or nothing opened."""
 

@@ -1,0 +1,41 @@
+"""`kbgen report` as a plain function: find the store and the site, summarise, render, write."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kbgen.errors import KbgenError
+from kbgen.feedback import default_url, open_store
+from kbgen.paths import state_dir
+from kbgen.report import build_report, load_titles, parse_since, render
+
+
+def write_report(config_file: str | Path = "mkdocs.yml", *, db_url: str | None = None,
+                 since: str = "30d", fmt: str = "table", output: str | Path | None = None) -> str:
+    """Render the report; write it to `output` if given, and return it."""
+    start = parse_since(since)
+    site_name, base_url, titles = "Help center", "", {}
+    if Path(config_file).is_file():
+        from kbgen.build import load
+
+        config = load(config_file)
+        site_name, base_url = config.site_name, config.site_url or ""
+        titles = load_titles(state_dir(config.site_dir))
+        db_url = db_url or default_url(state_dir(config.site_dir))
+    elif db_url is None:
+        raise KbgenError(f"{config_file}: no such file; pass --db URL, or -f path/to/mkdocs.yml "
+                         "to read the store beside its site")
+    if db_url.startswith(("sqlite:", "/", ".")) or "://" not in db_url:
+        path = Path(db_url.removeprefix("sqlite:///"))
+        if not path.is_file():
+            raise KbgenError(f"{path}: no feedback database here yet; votes arrive once "
+                             "'kbgen serve' runs (or pass --db)")
+    with open_store(db_url) as store:
+        report = build_report(store, start, titles)
+    text = render(report, fmt, site_name=site_name, base_url=base_url)
+    if output is not None:
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise KbgenError(f"{output}: cannot write the report ({exc.strerror})") from None
+    return text

@@ -156,8 +156,9 @@ def test_init_then_new_then_strict_build(tmp_path):
     result = kbgen("build", "--strict", cwd=kb)
     assert result.returncode == 0, result.stderr
     assert "Built 5 articles in 2 categories (0 warnings)" in result.stdout
-    types = {t for t in re.findall(r"kb-badge--(\w+)", (kb / "site/billing/index.html").read_text())}
-    assert types == set()  # landing pages show groups, not badges
+    landing = (kb / "site/billing/index.html").read_text()
+    assert re.findall(r'<h2 id="kb-group-(\w+)">', landing) == [
+        "tutorial", "article", "troubleshooting"]
     for kind in ("tutorial", "faq", "article", "troubleshooting"):
         assert any(f"type: {kind}" in p.read_text() for p in (kb / "docs").rglob("*.md")), kind
     again = kbgen("new", "Get a refund", "--category", "billing", cwd=kb)

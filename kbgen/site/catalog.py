@@ -102,7 +102,7 @@ class Catalog:
                 "truncated": True, "total": len(members)}
 
     def related(self, article: Article, count: int = 3) -> list[Article]:
-        """Up to `count` related articles: the ones front matter names, then same-type neighbours."""
+        """Up to `count` related articles: those front matter names, then ones sharing a tag."""
         chosen = [self.by_id[i] for i in article.related if i in self.by_id and i != article.id]
         if len(chosen) < count:
             shared = [

@@ -33,6 +33,7 @@ test: install browser postgres
 
 bench: install
 	$(BIN)/python bench/build.py
+	$(BIN)/python bench/feedback_load.py
 
 lint: install
 	$(BIN)/ruff check kbgen tests bench

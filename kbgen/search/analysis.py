@@ -1,0 +1,101 @@
+"""Text analysis shared by the index, the Python ranking and (in JavaScript) the browser.
+
+Kept deliberately simple so `search.js` reproduces it exactly: Unicode letters and digits as
+tokens (apostrophes inside words dropped), lowercase, stopwords out, Porter stemming.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+
+from whoosh.analysis import Token, Tokenizer
+from whoosh.lang.porter import stem as porter_stem
+
+# Letters and digits (not "_"); "don't" and "GitHub's" are one token each.
+TOKEN = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
+MIN_LENGTH = 2
+MAX_LENGTH = 40
+
+# Removed at index and at query time: they carry no meaning in a help article or a question.
+STOPWORDS = frozenset("""
+a about above after again against all am an and any are as at be because been before being
+below between both but by could did do does doing down during each few for from further had has
+have having he her here hers herself him himself his how i if in into is it its itself just me
+more most my myself no nor not of off on once only or other our ours ourselves out over own same
+she should so some such than that the their theirs them themselves then there these they this
+those through to too under until up very was we were what when where which while who whom why
+will with would you your yours yourself yourselves can cant dont doesnt didnt isnt im ive id
+youre whats hows wont shall might must may also still please thanks thank anyone someone
+somebody anybody
+""".split())
+
+# Kept in the index but weighed down in a query: the filler of questions ("is it possible to").
+FILLER_WORDS = """
+possible way ways want wanted need needed like would know tell help able trying try tried
+somehow thing things something anything get got make made go going question problem issue
+best better good simple easy quick quickly
+"""
+
+
+# Changes whenever analysis changes, so a build re-indexes every article.
+SIGNATURE = hashlib.sha256(" ".join(sorted(STOPWORDS)).encode() + b"|analysis-1").hexdigest()[:12]
+
+
+def normalize(word: str) -> str:
+    """A raw token as the index sees it before stemming: lowercase, apostrophes dropped."""
+    return word.lower().replace("'", "").replace("\u2019", "")
+
+
+def words(text: str) -> list[str]:
+    """The normalized words of `text` that are not stopwords, in order (no stemming)."""
+    out = []
+    for match in TOKEN.finditer(text):
+        word = normalize(match.group())
+        if MIN_LENGTH <= len(word) <= MAX_LENGTH and word not in STOPWORDS:
+            out.append(word)
+    return out
+
+
+def stem(word: str) -> str:
+    """Porter stem (Whoosh's implementation, reproduced in search.js)."""
+    return porter_stem(word)
+
+
+def terms(text: str) -> list[str]:
+    """The index terms of `text`: words, stemmed."""
+    return [stem(w) for w in words(text)]
+
+
+class KbTokenizer(Tokenizer):
+    """Whoosh tokenizer yielding the same words as `words()`, stemmed unless `stemming` is off."""
+
+    def __init__(self, stemming: bool = True) -> None:
+        self.stemming = stemming
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, KbTokenizer) and other.stemming == self.stemming
+
+    def __call__(  # type: ignore[override]
+        self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
+        removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
+        mode: str = "", **kwargs: object,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for pos, word in enumerate(words(value), start=start_pos):
+            token.text = stem(word) if self.stemming else word
+            token.original = token.text
+            token.boost = 1.0
+            token.stopped = False
+            if positions:
+                token.pos = pos
+            yield token
+
+
+def analyzer(stemming: bool = True) -> KbTokenizer:
+    """The Whoosh analyzer for kbgen's text fields."""
+    return KbTokenizer(stemming)
+
+
+FILLER = frozenset(stem(w) for w in FILLER_WORDS.split())

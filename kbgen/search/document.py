@@ -1,0 +1,137 @@
+"""What gets indexed for an article: its front matter and the text of its rendered sections."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+
+from kbgen.search.analysis import SIGNATURE
+
+_SECTION_TAGS = {"h2", "h3"}
+_HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_SKIP_TAGS = {"script", "style", "template", "svg"}
+_BLOCK_TAGS = {"p", "div", "li", "tr", "td", "th", "pre", "br", "blockquote", "dd", "dt",
+               "table", "ul", "ol", "section", "details", "summary", "figcaption"}
+
+
+@dataclass
+class Section:
+    """A stretch of an article under one heading (the first one, the intro, has none)."""
+
+    anchor: str
+    heading: str
+    text: str
+
+
+@dataclass
+class ArticleDoc:
+    """An article ready to index: metadata plus sections of plain text."""
+
+    id: str
+    url: str
+    title: str
+    description: str
+    category: str
+    category_title: str
+    type: str
+    type_label: str
+    tags: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    queries: list[str] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+
+    @property
+    def headings(self) -> str:
+        """All section headings, one a line."""
+        return "\n".join(s.heading for s in self.sections if s.heading)
+
+    @property
+    def body(self) -> str:
+        """All section text."""
+        return "\n".join(s.text for s in self.sections)
+
+    def revision(self) -> str:
+        """A hash of everything indexed, so an unchanged article is not re-indexed."""
+        data = json.dumps([SIGNATURE, asdict(self)], sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(data.encode("utf-8")).hexdigest()[:20]
+
+
+class _SectionParser(HTMLParser):
+    """Splits rendered article HTML at h2/h3 headings, keeping their ids as anchors."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.sections: list[Section] = [Section("", "", "")]
+        self._text: list[str] = []
+        self._heading: list[str] | None = None
+        self._heading_tag = ""
+        self._anchor = ""
+        self._skip = 0
+        self._headerlink = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag in _SKIP_TAGS:
+            self._skip += 1
+        elif tag == "a" and "headerlink" in (attributes.get("class") or ""):
+            self._headerlink += 1
+        elif tag in _HEADING_TAGS and self._heading is None:
+            self._heading, self._heading_tag = [], tag
+            self._anchor = attributes.get("id") or ""
+        elif tag in _BLOCK_TAGS:
+            self._text.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS:
+            self._skip = max(0, self._skip - 1)
+        elif tag == "a" and self._headerlink:
+            self._headerlink -= 1
+        elif tag == self._heading_tag and self._heading is not None:
+            heading = _squash("".join(self._heading))
+            self._heading, self._heading_tag = None, ""
+            if tag in _SECTION_TAGS:
+                self._close()
+                self.sections.append(Section(self._anchor, heading, ""))
+            elif tag != "h1":
+                self._text.append(f"\n{heading}\n")
+        elif tag in _BLOCK_TAGS:
+            self._text.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if self._skip or self._headerlink:
+            return
+        (self._heading if self._heading is not None else self._text).append(data)
+
+    def _close(self) -> None:
+        self.sections[-1].text = _squash("".join(self._text))
+        self._text = []
+
+    def result(self) -> list[Section]:
+        self._close()
+        return [s for i, s in enumerate(self.sections) if i == 0 or s.heading or s.text]
+
+
+def _squash(text: str) -> str:
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def html_sections(html: str) -> list[Section]:
+    """The sections of a rendered article: the intro, then one per h2/h3 heading."""
+    parser = _SectionParser()
+    parser.feed(html)
+    parser.close()
+    return parser.result()
+
+
+def from_article(article: Any, html: str, category_title: str) -> ArticleDoc:
+    """An ArticleDoc from kbgen's Article record and the page's rendered HTML."""
+    return ArticleDoc(
+        id=article.id, url=article.url, title=article.title, description=article.description,
+        category=article.category, category_title=category_title, type=article.type,
+        type_label=article.type_label, tags=list(article.tags), keywords=list(article.keywords),
+        queries=list(article.queries), sections=html_sections(html),
+    )

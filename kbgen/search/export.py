@@ -1,0 +1,155 @@
+"""Exporting the Whoosh index for the browser: small static JSON files fetched on demand.
+
+Layout under `assets/kbgen/search/`:
+  manifest.json   counts, shard count, analysis lists, synonyms, category and type of each article
+  t/<k>.json      compiled postings of the terms that hash to shard k
+  p/<k>.json      positions of those terms in phrase fields (only fetched for quoted phrases)
+  v/<c>.json      spelling words starting with c, with document frequencies
+  d/<n>.json      article n: url, title, category, type, description, sections (text trimmed)
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kbgen.search import ranking
+from kbgen.search.analysis import FILLER, MAX_LENGTH, MIN_LENGTH, STOPWORDS
+from kbgen.search.lexicon import Lexicon
+from kbgen.search.schema import PHRASE_FIELDS
+
+FORMAT = 1
+SHARD_BYTES = 6000  # aim for term shards of about this size (before compression)
+TEXT_BUDGET = 1500  # characters of section text kept per article for snippets
+MIN_SECTION_TEXT = 200
+
+
+@dataclass
+class ExportStats:
+    """What the export wrote."""
+
+    terms: int
+    shards: int
+    files: int
+    bytes: int
+
+
+def shard_of(term: str, shards: int) -> int:
+    """FNV-1a (32 bit) of the term's UTF-8 bytes, modulo the shard count; search.js does the same."""
+    value = 0x811C9DC5
+    for byte in term.encode("utf-8"):
+        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return value % shards
+
+
+def encode_entry(entry: ranking.Entry) -> list[int]:
+    """`[idf, doc gap, weight, section count, sections..., doc gap, ...]`."""
+    out = [entry.idf]
+    previous = 0
+    for doc, weight, sections in zip(entry.docs, entry.weights, entry.sections):
+        out += [doc - previous, weight, len(sections), *sections]
+        previous = doc
+    return out
+
+
+def decode_entry(data: list[int]) -> ranking.Entry:
+    """The inverse of `encode_entry` (search.js has the same)."""
+    entry = ranking.Entry(data[0], [], [], [])
+    i, doc = 1, 0
+    while i < len(data):
+        doc += data[i]
+        count = data[i + 2]
+        entry.docs.append(doc)
+        entry.weights.append(data[i + 1])
+        entry.sections.append(data[i + 3:i + 3 + count])
+        i += 3 + count
+    return entry
+
+
+def _dump(path: Path, data: Any) -> int:
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    path.write_text(text, encoding="utf-8")
+    return len(text.encode("utf-8"))
+
+
+def _trimmed_sections(sections: list[list[str]]) -> list[list[str]]:
+    share = max(MIN_SECTION_TEXT, TEXT_BUDGET // max(1, len(sections)))
+    out = []
+    for anchor, heading, text in sections:
+        if len(text) > share:
+            cut = text.rfind(" ", 0, share)
+            text = text[: cut if cut > share // 2 else share] + " …"
+        out.append([anchor, heading, text])
+    return out
+
+
+def manifest(lexicon: Lexicon, synonyms: list[list[list[str]]], shards: int,
+             stamp: str) -> dict[str, Any]:
+    """What every search needs first: counts, analysis lists, filters."""
+    categories: dict[str, str] = {}
+    types: dict[str, str] = {}
+    for doc in lexicon.docs:
+        categories.setdefault(doc.meta["category"], doc.meta["category_title"])
+        types.setdefault(doc.meta["type"], doc.meta["type_label"])
+    category_ids = sorted(categories)
+    type_ids = sorted(types)
+    return {
+        "format": FORMAT, "stamp": stamp, "n": lexicon.n, "shards": shards,
+        "stop": sorted(STOPWORDS), "filler": sorted(FILLER),
+        "minLength": MIN_LENGTH, "maxLength": MAX_LENGTH,
+        "synonyms": synonyms, "phraseFields": len(PHRASE_FIELDS), "params": ranking.params(),
+        "categories": [[c, categories[c]] for c in category_ids],
+        "types": [[t, types[t]] for t in type_ids],
+        # Category and type of each article, for filters before any article file is fetched.
+        "docs": [category_ids.index(d.meta["category"]) * 8 + type_ids.index(d.meta["type"])
+                 for d in lexicon.docs],
+    }
+
+
+def export(lexicon: Lexicon, synonyms: list[list[list[str]]], target: Path,
+           stamp: str) -> ExportStats:
+    """Write the browser's search files into `target` (replacing what was there)."""
+    fresh = target.with_name(target.name + ".new")
+    shutil.rmtree(fresh, ignore_errors=True)
+    for sub in ("t", "p", "v", "d"):
+        (fresh / sub).mkdir(parents=True)
+    encoded: dict[str, list[int]] = {}
+    for term in lexicon.terms():
+        entry = lexicon.compile(term)
+        if entry is not None:
+            encoded[term] = encode_entry(entry)
+    total = sum(len(json.dumps(v, separators=(",", ":"))) + len(t) + 4 for t, v in encoded.items())
+    shards = 16
+    while total / shards > SHARD_BYTES:
+        shards *= 2
+    written = files = 0
+    term_shards: list[dict[str, list[int]]] = [{} for _ in range(shards)]
+    position_shards: list[dict[str, dict[int, list[list[int]]]]] = [{} for _ in range(shards)]
+    for term, data in encoded.items():
+        k = shard_of(term, shards)
+        term_shards[k][term] = data
+        positions = lexicon.positions(term)
+        if positions:
+            position_shards[k][term] = positions
+    for k in range(shards):
+        written += _dump(fresh / "t" / f"{k}.json", term_shards[k])
+        written += _dump(fresh / "p" / f"{k}.json", position_shards[k])
+        files += 2
+    for key, words in lexicon.vocabulary().items():
+        written += _dump(fresh / "v" / f"{key}.json", sorted(words))
+        files += 1
+    for doc in lexicon.docs:
+        meta = doc.meta
+        written += _dump(fresh / "d" / f"{doc.number}.json", {
+            "id": doc.id, "u": meta["url"], "t": meta["title"], "c": meta["category"],
+            "y": meta["type"], "d": meta["description"],
+            "s": _trimmed_sections(meta["sections"]),
+        })
+        files += 1
+    written += _dump(fresh / "manifest.json", manifest(lexicon, synonyms, shards, stamp))
+    shutil.rmtree(target, ignore_errors=True)
+    fresh.replace(target)
+    return ExportStats(len(encoded), shards, files + 1, written)

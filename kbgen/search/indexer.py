@@ -1,0 +1,165 @@
+"""Building the Whoosh index beside the site: into a new directory, swapped in only when complete."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index
+from whoosh.index import EmptyIndexError, Index, LockError
+
+from kbgen.errors import SearchError
+from kbgen.search.analysis import terms
+from kbgen.search.document import ArticleDoc
+from kbgen.search.schema import build_schema
+
+INDEX_DIR = "search"
+SYNONYMS_FILE = "synonyms.json"
+
+
+@dataclass
+class IndexStats:
+    """What one build did to the index."""
+
+    articles: int
+    indexed: int
+    removed: int
+
+
+def index_dir(state: Path) -> Path:
+    """Where the live index is kept inside the state directory (`.kbgen/search`)."""
+    return state / INDEX_DIR
+
+
+def _open_existing(path: Path) -> Index | None:
+    try:
+        return index.open_dir(str(path)) if index.exists_in(str(path)) else None
+    except (EmptyIndexError, OSError, ValueError, EOFError):
+        return None  # unreadable: rebuild from scratch
+
+
+def _article_fields(doc: ArticleDoc, revision: str) -> dict[str, object]:
+    meta = {
+        "url": doc.url, "title": doc.title, "description": doc.description,
+        "category": doc.category, "category_title": doc.category_title,
+        "type": doc.type, "type_label": doc.type_label,
+        "sections": [[s.anchor, s.heading, s.text] for s in doc.sections],
+    }
+    spell = "\n".join([doc.title, doc.headings, doc.description, " ".join(doc.tags),
+                       " ".join(doc.keywords), doc.body])
+    return {
+        "key": f"a:{doc.id}", "kind": "article", "article": doc.id, "revision": revision,
+        "meta": meta, "title": doc.title, "headings": doc.headings,
+        "description": doc.description, "body": doc.body, "tags": "\n".join(doc.tags),
+        "keywords": "\n".join(doc.keywords), "queries": "\n".join(doc.queries),
+        "category": doc.category_title, "type": doc.type_label, "spell": spell,
+    }
+
+
+def parse_synonyms(data: object, source: str) -> list[list[list[str]]]:
+    """Synonym groups as analysed terms, from YAML such as `refund: money back, reimbursement`."""
+    if data is None:
+        return []
+    if not isinstance(data, dict):
+        raise SearchError(f"{source}: synonyms must be a mapping of 'word: synonym, synonym'")
+    groups = []
+    for key, value in data.items():
+        others = value if isinstance(value, list) else str(value or "").split(",")
+        members = [str(key), *(str(v) for v in others)]
+        group: list[list[str]] = []
+        for member in members:
+            analysed = terms(member)
+            if analysed and analysed not in group:
+                group.append(analysed)
+        if len(group) > 1:
+            groups.append(group)
+    return groups
+
+
+def build_index(state: Path, docs: list[ArticleDoc],
+                synonyms: list[list[list[str]]]) -> IndexStats:
+    """Bring the index up to date with `docs`, re-indexing only articles whose content changed."""
+    live = index_dir(state)
+    fresh = state / f"{INDEX_DIR}.new-{os.getpid()}"
+    shutil.rmtree(fresh, ignore_errors=True)
+    state.mkdir(parents=True, exist_ok=True)
+    existing = _open_existing(live)
+    if existing is not None and existing.schema.names() == build_schema().names():
+        existing.close()
+        shutil.copytree(live, fresh)
+        ix = index.open_dir(str(fresh))
+    else:
+        if existing is not None:
+            existing.close()
+        fresh.mkdir()
+        ix = index.create_in(str(fresh), build_schema())
+    try:
+        stats = _update(ix, docs)
+        (fresh / SYNONYMS_FILE).write_text(json.dumps(synonyms), encoding="utf-8")
+    except LockError:
+        raise SearchError(f"{fresh}: the search index is locked by another build") from None
+    finally:
+        ix.close()
+    _swap(fresh, live)
+    return stats
+
+
+def _update(ix: Index, docs: list[ArticleDoc]) -> IndexStats:
+    with ix.searcher() as searcher:
+        indexed = {stored["article"]: stored["revision"]
+                   for stored in searcher.documents(kind="article")}
+    wanted = {doc.id: doc for doc in docs}
+    removed = [aid for aid in indexed if aid not in wanted]
+    changed = []
+    for doc in docs:
+        revision = doc.revision()
+        if indexed.get(doc.id) != revision:
+            changed.append((doc, revision))
+    if not removed and not changed:
+        return IndexStats(len(docs), 0, 0)
+    with ix.writer(limitmb=256) as writer:
+        for aid in removed:
+            writer.delete_by_term("article", aid)
+        for doc, revision in changed:
+            if doc.id in indexed:
+                writer.delete_by_term("article", doc.id)
+            writer.add_document(**_article_fields(doc, revision))
+            for number, section in enumerate(doc.sections):
+                writer.add_document(
+                    key=f"s:{doc.id}:{number}", kind="section", article=doc.id,
+                    revision=revision, number=number, sec_heading=section.heading,
+                    sec_text=section.text,
+                )
+    return IndexStats(len(docs), len(changed), len(removed))
+
+
+def _swap(fresh: Path, live: Path) -> None:
+    """Replace the live index by the complete new one; the old one goes only afterwards."""
+    old = live.with_name(f"{INDEX_DIR}.old-{os.getpid()}")
+    if live.exists():
+        os.replace(live, old)
+    os.replace(fresh, live)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def open_index(state: Path) -> Index:
+    """The live index, or a SearchError saying to build first."""
+    path = index_dir(state)
+    try:
+        if not index.exists_in(str(path)):
+            raise SearchError(f"no search index in {path}; run 'kbgen build' first")
+        return index.open_dir(str(path))
+    except (EmptyIndexError, OSError) as exc:
+        raise SearchError(f"cannot read the search index in {path} ({exc}); "
+                          "run 'kbgen build' again") from None
+
+
+def read_synonyms(state: Path) -> list[list[list[str]]]:
+    """The analysed synonym groups the last build used."""
+    try:
+        return json.loads((index_dir(state) / SYNONYMS_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return []

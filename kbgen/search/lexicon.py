@@ -1,0 +1,138 @@
+"""Reading the Whoosh index as the ranking sees it: compiled postings, positions, spelling words."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from whoosh.reading import IndexReader, TermNotFound
+
+from kbgen.search.ranking import FIELDS, Entry, idf, posting_weight, section_codes
+from kbgen.search.schema import PHRASE_FIELDS
+
+_CACHE_SIZE = 4096
+SMALL_INDEX = 500  # below this many articles, words seen once still count for spelling
+
+
+@dataclass
+class DocInfo:
+    """One article as the search results show it."""
+
+    number: int
+    id: str
+    meta: dict[str, Any]
+
+
+class Lexicon:
+    """Everything the ranking reads, computed from an open Whoosh reader, cached per term."""
+
+    def __init__(self, reader: IndexReader) -> None:
+        self.reader = reader
+        articles: list[tuple[str, int, dict[str, Any]]] = []
+        sections: list[tuple[str, int, int]] = []
+        for docnum, stored in reader.iter_docs():
+            if stored["kind"] == "article":
+                articles.append((stored["article"], docnum, stored["meta"]))
+            else:
+                sections.append((stored["article"], docnum, stored["number"]))
+        articles.sort()
+        self.docs = [DocInfo(i, aid, meta) for i, (aid, _, meta) in enumerate(articles)]
+        self.number = {docnum: i for i, (_, docnum, _) in enumerate(articles)}
+        by_id = {aid: i for i, (aid, _, _) in enumerate(articles)}
+        self.section_of = {docnum: (by_id[aid], n) for aid, docnum, n in sections if aid in by_id}
+        self.n = len(self.docs)
+        self.lengths = [
+            {name: float(reader.doc_field_length(docnum, name, 0)) for name in FIELDS}
+            for _, docnum, _ in articles
+        ]
+        self.averages = {
+            name: (sum(lengths[name] for lengths in self.lengths) / self.n if self.n else 1.0)
+            for name in FIELDS
+        }
+        self._entries: OrderedDict[str, Entry | None] = OrderedDict()
+        self._vocabulary: dict[str, list[tuple[str, int]]] | None = None
+
+    def _postings(self, field: str, term: str, kind: str = "frequency") -> Iterator[tuple[int, Any]]:
+        try:
+            matcher = self.reader.postings(field, term)
+        except TermNotFound:
+            return iter(())
+        return matcher.items_as(kind)
+
+    def entry(self, term: str) -> Entry | None:
+        """The term's compiled postings, or None when no article contains it."""
+        if term in self._entries:
+            self._entries.move_to_end(term)
+            return self._entries[term]
+        found = self.compile(term)
+        self._entries[term] = found
+        if len(self._entries) > _CACHE_SIZE:
+            self._entries.popitem(last=False)
+        return found
+
+    def compile(self, term: str) -> Entry | None:
+        """Read the term's postings in every field and fold them into one Entry."""
+        tf: dict[int, dict[str, int]] = {}
+        for name in FIELDS:
+            for docnum, count in self._postings(name, term):
+                number = self.number.get(docnum)
+                if number is not None:
+                    tf.setdefault(number, {})[name] = int(count)
+        if not tf:
+            return None
+        heading: dict[int, list[int]] = {}
+        text: dict[int, list[int]] = {}
+        for name, target in (("sec_heading", heading), ("sec_text", text)):
+            for docnum, _ in self._postings(name, term):
+                where = self.section_of.get(docnum)
+                if where is not None:
+                    target.setdefault(where[0], []).append(where[1])
+        docs = sorted(tf)
+        return Entry(
+            idf=idf(len(docs), self.n),
+            docs=docs,
+            weights=[posting_weight(tf[d], self.lengths[d], self.averages) for d in docs],
+            sections=[section_codes(heading.get(d, []), text.get(d, [])) for d in docs],
+        )
+
+    def positions(self, term: str) -> dict[int, list[list[int]]]:
+        """Where the term stands in each phrase field of each article."""
+        found: dict[int, list[list[int]]] = {}
+        for index, name in enumerate(PHRASE_FIELDS):
+            for docnum, where in self._postings(name, term, "positions"):
+                number = self.number.get(docnum)
+                if number is not None:
+                    found.setdefault(number, [[] for _ in PHRASE_FIELDS])[index] = list(where)
+        return found
+
+    def terms(self) -> list[str]:
+        """Every term of the article fields, sorted."""
+        found: set[str] = set()
+        for name in FIELDS:
+            found.update(self.reader.field_terms(name))
+        return sorted(found)
+
+    def vocabulary(self) -> dict[str, list[tuple[str, int]]]:
+        """Spelling words with their document frequency, grouped by shard key (first letter)."""
+        if self._vocabulary is None:
+            minimum = 1 if self.n < SMALL_INDEX else 2
+            groups: dict[str, list[tuple[str, int]]] = {}
+            for raw, info in self.reader.iter_field("spell"):
+                word = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+                df = info.doc_frequency()
+                if df >= minimum:
+                    groups.setdefault(spell_key(word), []).append((word, df))
+            self._vocabulary = groups
+        return self._vocabulary
+
+    def words_like(self, word: str) -> list[tuple[str, int]]:
+        """The spelling words that could correct or complete `word`."""
+        return self.vocabulary().get(spell_key(word), [])
+
+
+def spell_key(word: str) -> str:
+    """The shard a spelling word lives in: its first letter or digit, else its code point."""
+    first = word[:1]
+    return first if first.isascii() and first.isalnum() else f"u{ord(first):x}" if first else "_"

@@ -1,0 +1,335 @@
+"""The ranking formula, written once here and mirrored line for line by `search.js`.
+
+BM25F over the article fields, with each posting's field-weighted, length-normalised frequency
+computed at index time (`posting_weight`), so that a query only adds and multiplies numbers read
+from the index: Python and JavaScript then compute bit-identical scores.
+
+A query is a list of clauses (one per word); a clause matches through alternatives (the word
+itself, its synonyms, a spelling correction, a compound such as "git hub" -> "github"), and the
+best alternative counts. Not every clause has to match: the sum is multiplied by the square of
+the matched share of the query ("OR with a coordination bonus"). Quoted phrases must match.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from kbgen.search.analysis import FILLER, stem
+from kbgen.search.query import Plan
+
+K1 = 1.2
+# (weight, length normalisation b) of each article field.
+FIELDS: dict[str, tuple[float, float]] = {
+    "title": (6.0, 0.4),
+    "headings": (2.0, 0.5),
+    "description": (2.0, 0.5),
+    "body": (1.0, 0.75),
+    "tags": (3.0, 0.0),
+    "keywords": (3.0, 0.3),
+    "queries": (6.0, 0.3),
+    "category": (1.0, 0.0),
+    "type": (0.5, 0.0),
+}
+FILLER_WEIGHT = 0.25
+COORD = 0.3  # how much matching more of the query counts (0: not at all)
+SYNONYM_FACTOR = 0.9
+COMPOUND_FACTOR = 1.0
+FUZZY_FACTOR = (1.0, 0.8, 0.6)  # by edit distance
+PREFIX_FACTOR = 0.8
+FUZZY_CANDIDATES = 3
+PREFIX_CANDIDATES = 3
+COMPOUND_MAX = 6  # "git hub": both parts this short or shorter
+MAX_SECTIONS = 8  # section references kept per posting
+SCALE = 1000  # posting weights are integers in thousandths
+IDF_SCALE = 10000
+
+
+def params() -> dict[str, object]:
+    """The constants search.js needs to rank exactly as this module does."""
+    return {
+        "FILLER_WEIGHT": FILLER_WEIGHT, "COORD": COORD, "SYNONYM_FACTOR": SYNONYM_FACTOR,
+        "COMPOUND_FACTOR": COMPOUND_FACTOR, "FUZZY_FACTOR": list(FUZZY_FACTOR),
+        "PREFIX_FACTOR": PREFIX_FACTOR, "FUZZY_CANDIDATES": FUZZY_CANDIDATES,
+        "PREFIX_CANDIDATES": PREFIX_CANDIDATES, "COMPOUND_MAX": COMPOUND_MAX, "SCALE": SCALE,
+        "IDF_SCALE": IDF_SCALE,
+    }
+
+
+@dataclass
+class Entry:
+    """A term's compiled postings: article numbers, weights and the sections it occurs in."""
+
+    idf: int
+    docs: list[int]
+    weights: list[int]
+    sections: list[list[int]]
+
+
+@dataclass
+class Alternative:
+    """One way a clause can match: a group of terms, scored by their mean, times a factor."""
+
+    terms: list[str]
+    factor: float
+
+
+@dataclass
+class Clause:
+    """One word of the query and the alternatives it may match through."""
+
+    word: str
+    weight: float
+    alternatives: list[Alternative] = field(default_factory=list)
+
+
+def posting_weight(tf: Mapping[str, int], lengths: Mapping[str, float],
+                   averages: Mapping[str, float]) -> int:
+    """A term's weight in one article: BM25 saturated per field, weighted, summed; thousandths."""
+    total = 0.0
+    for name, (weight, b) in FIELDS.items():
+        count = tf.get(name, 0)
+        if count:
+            average = averages.get(name) or 1.0
+            norm = 1 - b + b * lengths.get(name, 0.0) / average
+            total += weight * count * (K1 + 1) / (count + K1 * norm)
+    return int(round(total * SCALE))
+
+
+def idf(df: int, n: int) -> int:
+    """Inverse document frequency (BM25's, never negative), in ten-thousandths."""
+    return int(round(math.log(1 + (n - df + 0.5) / (df + 0.5)) * IDF_SCALE))
+
+
+def section_codes(heading: Iterable[int], text: Iterable[int]) -> list[int]:
+    """Sections a term occurs in, as `2 * number + 1` for a heading and `2 * number` for text."""
+    inheading = set(heading)
+    codes = {2 * s + 1 for s in inheading} | {2 * s for s in text if s not in inheading}
+    kept = sorted(codes, key=lambda c: (-(c & 1), c))[:MAX_SECTIONS]
+    return sorted(kept)
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Optimal-string-alignment distance, or `limit + 1` once it is sure to exceed `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        best = current[0]
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                value = min(value, previous2[j - 2] + 1)
+            current[j] = value
+            best = min(best, value)
+        if best > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[len(b)]
+
+
+def max_distance(word: str) -> int:
+    """How many typos a word may carry: none when short, two when long."""
+    return 0 if len(word) < 4 else 1 if len(word) < 8 else 2
+
+
+def fuzzy_candidates(word: str, vocabulary: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Known words within the word's typo allowance: (word, distance), closest and commonest first."""
+    limit = max_distance(word)
+    found = []
+    for other, df in vocabulary:
+        if other != word and limit:
+            distance = edit_distance(word, other, limit)
+            if distance <= limit:
+                found.append((distance, -df, other))
+    found.sort()
+    return [(other, distance) for distance, _, other in found[:FUZZY_CANDIDATES]]
+
+
+def prefix_candidates(word: str, vocabulary: list[tuple[str, int]]) -> list[str]:
+    """The commonest known words that start with `word` (for a word still being typed)."""
+    found = sorted((-df, other) for other, df in vocabulary
+                   if other.startswith(word) and other != word)
+    return [other for _, other in found[:PREFIX_CANDIDATES]]
+
+
+def compound_terms(plan: Plan) -> list[str | None]:
+    """For each pair of neighbouring words, the term of the two written as one ("github")."""
+    out: list[str | None] = []
+    for left, right in zip(plan.words, plan.words[1:]):
+        short = len(left) <= COMPOUND_MAX and len(right) <= COMPOUND_MAX
+        plain = stem(left) not in FILLER and stem(right) not in FILLER
+        out.append(stem(left + right) if short and plain else None)
+    return out
+
+
+def synonym_alternatives(terms: list[str], groups: list[list[list[str]]]) -> list[list[list[str]]]:
+    """For each query term, the synonyms (as term lists) of any group member found at it."""
+    found: list[list[list[str]]] = [[] for _ in terms]
+    for group in groups:
+        for member in group:
+            size = len(member)
+            for start in range(len(terms) - size + 1):
+                if terms[start:start + size] == member:
+                    for position in range(start, start + size):
+                        for other in group:
+                            if other != member and other not in found[position]:
+                                found[position].append(other)
+    return found
+
+
+def needed_terms(plan: Plan, groups: list[list[list[str]]]) -> list[str]:
+    """Every term whose postings the first step of a search needs."""
+    terms = [stem(w) for w in plan.words]
+    needed = list(terms)
+    for term in compound_terms(plan):
+        if term:
+            needed.append(term)
+    for alternatives in synonym_alternatives(terms, groups):
+        for alternative in alternatives:
+            needed.extend(alternative)
+    return list(dict.fromkeys(needed))
+
+
+def unknown_words(plan: Plan, entries: Mapping[str, Entry | None]) -> list[str]:
+    """Words of the query whose term is not in the index (candidates for typo correction)."""
+    return list(dict.fromkeys(w for w in plan.words if entries.get(stem(w)) is None))
+
+
+def build_clauses(
+    plan: Plan, entries: Mapping[str, Entry | None], groups: list[list[list[str]]],
+    corrections: Mapping[str, list[tuple[str, int]]], completions: Mapping[str, list[str]],
+) -> list[Clause]:
+    """One clause per query word, with every alternative that may match it."""
+    terms = [stem(w) for w in plan.words]
+    synonyms = synonym_alternatives(terms, groups)
+    compounds = compound_terms(plan)
+    only_filler = all(t in FILLER for t in terms)
+    clauses = []
+    for i, word in enumerate(plan.words):
+        weight = FILLER_WEIGHT if terms[i] in FILLER and not only_filler else 1.0
+        clause = Clause(word, weight, [Alternative([terms[i]], 1.0)])
+        for other in synonyms[i]:
+            clause.alternatives.append(Alternative(other, SYNONYM_FACTOR))
+        for compound in (compounds[i - 1] if i > 0 else None, compounds[i] if i < len(compounds)
+                         else None):
+            if compound and entries.get(compound) is not None:
+                clause.alternatives.append(Alternative([compound], COMPOUND_FACTOR))
+        for other, distance in corrections.get(word, []):
+            clause.alternatives.append(Alternative([stem(other)], FUZZY_FACTOR[distance]))
+        for other in completions.get(word, []):
+            clause.alternatives.append(Alternative([stem(other)], PREFIX_FACTOR))
+        clauses.append(clause)
+    return clauses
+
+
+def term_score(entry_idf: int, weight: int) -> float:
+    """One posting's contribution: the term's idf times its weight in the article."""
+    return entry_idf / IDF_SCALE * (weight / SCALE)
+
+
+@dataclass
+class Hit:
+    """A ranked article: its number, score, best section and the terms it matched."""
+
+    doc: int
+    score: float
+    section: int
+    terms: list[str]
+
+
+def _term_scores(entry: Entry) -> dict[int, tuple[float, list[int]]]:
+    return {doc: (term_score(entry.idf, weight), sections)
+            for doc, weight, sections in zip(entry.docs, entry.weights, entry.sections)}
+
+
+def rank(clauses: list[Clause], entries: Mapping[str, Entry | None],
+         keep: Iterable[int] | None = None) -> list[Hit]:
+    """Score every article that matches at least one clause; best first, ties by number."""
+    scores: dict[str, dict[int, tuple[float, list[int]]]] = {}
+    candidates: set[int] = set()
+    for clause in clauses:
+        for alternative in clause.alternatives:
+            for term in alternative.terms:
+                entry = entries.get(term)
+                if entry is not None and term not in scores:
+                    scores[term] = _term_scores(entry)
+                    candidates.update(entry.docs)
+    if keep is not None:
+        candidates &= set(keep)
+    # A clause counts towards coverage by its weight times the idf of its rarest known term.
+    importance = [c.weight * max((entries[t].idf for a in c.alternatives for t in a.terms  # type: ignore[union-attr]
+                                  if entries.get(t) is not None), default=0) / IDF_SCALE
+                  for c in clauses]
+    total_weight = 0.0
+    for value in importance:
+        total_weight += value
+    hits = []
+    for doc in sorted(candidates):
+        total = matched = 0.0
+        sections: dict[int, float] = {}
+        terms: list[str] = []
+        for index, clause in enumerate(clauses):
+            best, chosen = 0.0, None
+            for alternative in clause.alternatives:
+                value = 0.0
+                for term in alternative.terms:
+                    found = scores.get(term, {}).get(doc)
+                    if found is not None:
+                        value += found[0]
+                value = value * alternative.factor / len(alternative.terms)
+                if value > best:
+                    best, chosen = value, alternative
+            if chosen is None:
+                continue
+            total += clause.weight * best
+            matched += importance[index]
+            for term in chosen.terms:
+                found = scores.get(term, {}).get(doc)
+                if found is None:
+                    continue
+                terms.append(term)
+                for code in found[1]:
+                    weight = clause.weight * (entries[term].idf / IDF_SCALE)  # type: ignore[union-attr]
+                    sections[code >> 1] = sections.get(code >> 1, 0.0) + weight * (1 + (code & 1))
+        section = min(sections, key=lambda s: (-sections[s], s)) if sections else 0
+        coverage = matched / total_weight if total_weight else 0.0
+        hits.append(Hit(doc, total * (1 - COORD + COORD * coverage), section, terms))
+    hits.sort(key=lambda h: (-h.score, h.doc))
+    return hits
+
+
+def phrase_docs(phrase: list[str], positions: Mapping[str, dict[int, list[list[int]]]]) -> set[int]:
+    """Articles where the phrase's terms stand next to each other in one field."""
+    terms = [stem(w) for w in phrase]
+    first = positions.get(terms[0], {})
+    found = set()
+    for doc, fields in first.items():
+        for field_index, starts in enumerate(fields):
+            following = []
+            for term in terms[1:]:
+                doc_fields = positions.get(term, {}).get(doc)
+                following.append(set(doc_fields[field_index]) if doc_fields else set())
+            if any(all(p + i + 1 in later for i, later in enumerate(following)) for p in starts):
+                found.add(doc)
+                break
+    return found
+
+
+def did_you_mean(plan: Plan, corrections: Mapping[str, list[tuple[str, int]]],
+                 original: str) -> str | None:
+    """The query with each unknown word replaced by its likeliest correction, if any changed."""
+    suggestion = original
+    changed = False
+    for word in plan.words:
+        fixes = corrections.get(word)
+        if fixes:
+            pattern = re.compile(rf"(?<![^\W_]){re.escape(word)}(?![^\W_])", re.IGNORECASE)
+            suggestion, count = pattern.subn(fixes[0][0], suggestion, count=1)
+            changed = changed or count > 0
+    return suggestion if changed else None

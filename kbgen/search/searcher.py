@@ -1,0 +1,115 @@
+"""The Python search API used by `kbgen search` and the service, on the Whoosh index."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from kbgen.errors import SearchError
+from kbgen.search import ranking
+from kbgen.search.analysis import stem
+from kbgen.search.indexer import open_index, read_synonyms
+from kbgen.search.lexicon import Lexicon
+from kbgen.search.query import Plan, parse_query
+from kbgen.search.snippets import snippet
+
+DEFAULT_LIMIT = 10
+MAX_LIMIT = 100
+
+
+class Searcher:
+    """Answers queries from the index kept in a state directory (`.kbgen/` beside the site)."""
+
+    def __init__(self, state: Path) -> None:
+        self._index = open_index(state)
+        self._reader = self._index.reader()
+        self.lexicon = Lexicon(self._reader)
+        self.synonyms = read_synonyms(state)
+        self._lock = threading.Lock()  # Whoosh readers are not safe across threads
+
+    def close(self) -> None:
+        """Release the index files."""
+        self._reader.close()
+        self._index.close()
+
+    def __enter__(self) -> Searcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def categories(self) -> list[str]:
+        """The categories that have articles, for filters."""
+        return sorted({d.meta["category"] for d in self.lexicon.docs})
+
+    def search(self, query: str, *, limit: int = DEFAULT_LIMIT, category: str | None = None,
+               type: str | None = None, prefix: bool = False) -> dict[str, Any]:
+        """The best articles for `query`: `{"query", "results", "total", "did_you_mean"}`."""
+        if limit < 1 or limit > MAX_LIMIT:
+            raise SearchError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
+        plan = parse_query(query, prefix=prefix)
+        with self._lock:
+            hits, corrections = self._rank(plan, category, type)
+        results = [self._result(hit, plan) for hit in hits[:limit]]
+        return {
+            "query": query,
+            "results": results,
+            "total": len(hits),
+            "did_you_mean": ranking.did_you_mean(plan, corrections, query),
+        }
+
+    def _rank(self, plan: Plan, category: str | None,
+              type: str | None) -> tuple[list[ranking.Hit], dict[str, list[tuple[str, int]]]]:
+        lexicon = self.lexicon
+        if not plan.words:
+            return [], {}
+        entries = {t: lexicon.entry(t) for t in ranking.needed_terms(plan, self.synonyms)}
+        corrections: dict[str, list[tuple[str, int]]] = {}
+        completions: dict[str, list[str]] = {}
+        for word in ranking.unknown_words(plan, entries):
+            vocabulary = lexicon.words_like(word)
+            corrections[word] = ranking.fuzzy_candidates(word, vocabulary)
+            if plan.prefix and word == plan.words[-1]:
+                completions[word] = ranking.prefix_candidates(word, vocabulary)
+        for found in [*corrections.values()]:
+            for other, _ in found:
+                entries.setdefault(stem(other), lexicon.entry(stem(other)))
+        for found_words in completions.values():
+            for other in found_words:
+                entries.setdefault(stem(other), lexicon.entry(stem(other)))
+        keep = self._filter(category, type)
+        for phrase in plan.phrases:
+            positions = {stem(w): lexicon.positions(stem(w)) for w in phrase}
+            matching = ranking.phrase_docs(phrase, positions)
+            if matching:
+                keep = matching if keep is None else keep & matching
+        clauses = ranking.build_clauses(plan, entries, self.synonyms, corrections, completions)
+        return ranking.rank(clauses, entries, keep), corrections
+
+    def _filter(self, category: str | None, type: str | None) -> set[int] | None:
+        if category is None and type is None:
+            return None
+        return {d.number for d in self.lexicon.docs
+                if (category is None or d.meta["category"] == category)
+                and (type is None or d.meta["type"] == type)}
+
+    def _result(self, hit: ranking.Hit, plan: Plan) -> dict[str, Any]:
+        doc = self.lexicon.docs[hit.doc]
+        meta = doc.meta
+        sections = meta["sections"]
+        anchor, heading, text = sections[hit.section] if hit.section < len(sections) else ("", "", "")
+        url = f"{meta['url']}#{anchor}" if anchor else meta["url"]
+        return {
+            "url": url,
+            "title": meta["title"],
+            "category": meta["category"],
+            "category_title": meta["category_title"],
+            "type": meta["type"],
+            "type_label": meta["type_label"],
+            "section": heading,
+            "anchor": anchor,
+            "snippet": snippet(text or meta["description"], set(hit.terms)) or meta["description"],
+            "score": round(hit.score, 4),
+            "id": doc.id,
+        }

@@ -1,0 +1,36 @@
+"""A short passage of an article's text around the words a query matched."""
+
+from __future__ import annotations
+
+from kbgen.search.analysis import MAX_LENGTH, MIN_LENGTH, STOPWORDS, TOKEN, normalize, stem
+
+SNIPPET_WORDS = 32
+
+
+def matched_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
+    """Character spans of the words of `text` whose term is one of `terms`."""
+    spans = []
+    for match in TOKEN.finditer(text):
+        word = normalize(match.group())
+        if MIN_LENGTH <= len(word) <= MAX_LENGTH and word not in STOPWORDS and stem(word) in terms:
+            spans.append(match.span())
+    return spans
+
+
+def snippet(text: str, terms: set[str], size: int = SNIPPET_WORDS) -> str:
+    """About `size` words of `text`, starting where the most distinct matched terms gather."""
+    tokens = [m.span() for m in TOKEN.finditer(text)]
+    if not tokens:
+        return text.strip()[:200]
+    hits = {span[0] for span in matched_spans(text, terms)}
+    flags = [start in hits for start, _ in tokens]
+    first, best_count = 0, 0
+    for index, flag in enumerate(flags):
+        count = sum(flags[index:index + size]) if flag else 0
+        if count > best_count:
+            first, best_count = max(0, index - 3), count
+    last = min(len(tokens), first + size)
+    begin = 0 if first == 0 else tokens[first][0]
+    end = len(text) if last == len(tokens) else tokens[last - 1][1]
+    passage = " ".join(text[begin:end].split())
+    return ("… " if begin else "") + passage + (" …" if end < len(text) else "")

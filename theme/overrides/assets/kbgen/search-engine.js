@@ -1,0 +1,460 @@
+// kbgen: search in the browser from the static files the build exported from the Whoosh index.
+// The analysis and the ranking mirror kbgen/search/{analysis,query,ranking}.py line for line, so
+// a query gets the same articles in the same order as `kbgen search` and the service.
+import { stem } from "./porter.js";
+
+// Ranking constants: read from the manifest, where ranking.py's `params()` put them.
+const K = {};
+const TOKEN = /[\p{L}\p{N}]+(?:['\u2019][\p{L}\p{N}]+)*/gu;
+const QUOTES = /["\u201c\u201d\u201e]/;
+const WORDCHAR = "[\\p{L}\\p{N}]";
+
+function unique(items) {
+  return [...new Set(items)];
+}
+
+export class Engine {
+  constructor(root) {
+    this.root = root; // URL of assets/kbgen/search/, ending in "/"
+    this.files = new Map();
+    this.manifest = null;
+  }
+
+  fetchJson(path) {
+    if (!this.files.has(path)) {
+      const loading = fetch(this.root + path).then((r) => {
+        if (!r.ok) throw new Error(`kbgen search: ${path}: HTTP ${r.status}`);
+        return r.json();
+      });
+      loading.catch(() => this.files.delete(path));
+      this.files.set(path, loading);
+    }
+    return this.files.get(path);
+  }
+
+  async load() {
+    if (!this.manifest) {
+      const m = await this.fetchJson("manifest.json");
+      m.stopSet = new Set(m.stop);
+      m.fillerSet = new Set(m.filler);
+      Object.assign(K, m.params);
+      this.manifest = m;
+    }
+    return this.manifest;
+  }
+
+  // ---- analysis (analysis.py, query.py)
+  words(text) {
+    const m = this.manifest;
+    const out = [];
+    for (const match of text.matchAll(TOKEN)) {
+      const word = match[0].toLowerCase().replace(/['\u2019]/g, "");
+      const size = [...word].length;
+      if (size >= m.minLength && size <= m.maxLength && !m.stopSet.has(word)) out.push(word);
+    }
+    return out;
+  }
+
+  parse(text, prefix = false) {
+    const plan = { words: [], phrases: [], prefix };
+    const parts = text.split(QUOTES);
+    parts.forEach((part, index) => {
+      const found = this.words(part);
+      plan.words.push(...found);
+      const closed = index % 2 === 1 && index < parts.length - 1;
+      if (closed && found.length > 1) plan.phrases.push(found);
+    });
+    if (prefix && text.trimEnd() !== text) plan.prefix = false;
+    return plan;
+  }
+
+  // ---- index files (export.py)
+  shardOf(term) {
+    let h = 0x811c9dc5;
+    for (const byte of new TextEncoder().encode(term)) h = Math.imul(h ^ byte, 0x01000193) >>> 0;
+    return h % this.manifest.shards;
+  }
+
+  async entries(terms, into) {
+    const wanted = terms.filter((t) => !(t in into));
+    const shards = await Promise.all(wanted.map((t) => this.fetchJson(`t/${this.shardOf(t)}.json`)));
+    wanted.forEach((term, i) => {
+      const data = shards[i][term];
+      into[term] = data ? decodeEntry(data) : null;
+    });
+    return into;
+  }
+
+  async positions(terms) {
+    const out = {};
+    for (const term of terms) {
+      const shard = await this.fetchJson(`p/${this.shardOf(term)}.json`);
+      out[term] = shard[term] || {};
+    }
+    return out;
+  }
+
+  async vocabulary(word) {
+    try {
+      return await this.fetchJson(`v/${spellKey(word)}.json`);
+    } catch {
+      return [];
+    }
+  }
+
+  doc(n) {
+    return this.fetchJson(`d/${n}.json`);
+  }
+
+  // ---- the query pipeline (searcher.py `_rank`)
+  async rank(query, { category = null, type = null, prefix = false } = {}) {
+    const m = await this.load();
+    const plan = this.parse(query, prefix);
+    if (!plan.words.length) return { plan, hits: [], corrections: {} };
+    const entries = await this.entries(neededTerms(plan, m.synonyms, m.fillerSet), {});
+    const corrections = {};
+    const completions = {};
+    for (const word of unknownWords(plan, entries)) {
+      const vocabulary = await this.vocabulary(word);
+      corrections[word] = fuzzyCandidates(word, vocabulary);
+      if (plan.prefix && word === plan.words[plan.words.length - 1]) {
+        completions[word] = prefixCandidates(word, vocabulary);
+      }
+    }
+    const more = [];
+    for (const found of Object.values(corrections)) for (const [w] of found) more.push(stem(w));
+    for (const found of Object.values(completions)) for (const w of found) more.push(stem(w));
+    await this.entries(unique(more), entries);
+    let keep = this.filter(category, type);
+    for (const phrase of plan.phrases) {
+      const positions = await this.positions(unique(phrase.map(stem)));
+      const matching = phraseDocs(phrase, positions);
+      if (matching.size) keep = keep === null ? matching : new Set([...keep].filter((d) => matching.has(d)));
+    }
+    const clauses = buildClauses(plan, entries, m.synonyms, corrections, completions, m.fillerSet);
+    return { plan, hits: rankClauses(clauses, entries, keep), corrections };
+  }
+
+  filter(category, type) {
+    if (category == null && type == null) return null;
+    const m = this.manifest;
+    const c = category == null ? -1 : m.categories.findIndex(([id]) => id === category);
+    const t = type == null ? -1 : m.types.findIndex(([id]) => id === type);
+    const keep = new Set();
+    m.docs.forEach((code, n) => {
+      if ((category == null || code >> 3 === c) && (type == null || (code & 7) === t)) keep.add(n);
+    });
+    return keep;
+  }
+}
+
+export function decodeEntry(data) {
+  const entry = { idf: data[0], docs: [], weights: [], sections: [] };
+  let i = 1;
+  let doc = 0;
+  while (i < data.length) {
+    doc += data[i];
+    const count = data[i + 2];
+    entry.docs.push(doc);
+    entry.weights.push(data[i + 1]);
+    entry.sections.push(data.slice(i + 3, i + 3 + count));
+    i += 3 + count;
+  }
+  return entry;
+}
+
+export function spellKey(word) {
+  const first = String.fromCodePoint(word.codePointAt(0) ?? 95);
+  if (/^[a-z0-9]$/i.test(first)) return first;
+  return word ? `u${first.codePointAt(0).toString(16)}` : "_";
+}
+
+// ---- ranking.py
+export function editDistance(a, b, limit) {
+  a = [...a];
+  b = [...b];
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let previous2 = [];
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i, ...new Array(b.length).fill(0)];
+    let best = current[0];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        value = Math.min(value, previous2[j - 2] + 1);
+      }
+      current[j] = value;
+      best = Math.min(best, value);
+    }
+    if (best > limit) return limit + 1;
+    previous2 = previous;
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+const maxDistance = (word) => { const n = [...word].length; return n < 4 ? 0 : n < 8 ? 1 : 2; };
+const byText = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+
+export function fuzzyCandidates(word, vocabulary) {
+  const limit = maxDistance(word);
+  const found = [];
+  if (!limit) return found;
+  for (const [other, df] of vocabulary) {
+    if (other === word) continue;
+    const distance = editDistance(word, other, limit);
+    if (distance <= limit) found.push([distance, -df, other]);
+  }
+  found.sort((x, y) => x[0] - y[0] || x[1] - y[1] || byText(x[2], y[2]));
+  return found.slice(0, K.FUZZY_CANDIDATES).map(([distance, , other]) => [other, distance]);
+}
+
+export function prefixCandidates(word, vocabulary) {
+  const found = vocabulary.filter(([other]) => other.startsWith(word) && other !== word);
+  found.sort((x, y) => y[1] - x[1] || byText(x[0], y[0]));
+  return found.slice(0, K.PREFIX_CANDIDATES).map(([other]) => other);
+}
+
+function compoundTerms(plan, filler) {
+  const out = [];
+  for (let i = 0; i + 1 < plan.words.length; i++) {
+    const left = plan.words[i];
+    const right = plan.words[i + 1];
+    const short = [...left].length <= K.COMPOUND_MAX && [...right].length <= K.COMPOUND_MAX;
+    const plain = !filler.has(stem(left)) && !filler.has(stem(right));
+    out.push(short && plain ? stem(left + right) : null);
+  }
+  return out;
+}
+
+const sameTerms = (a, b) => a.length === b.length && a.every((t, i) => t === b[i]);
+
+function synonymAlternatives(terms, groups) {
+  const found = terms.map(() => []);
+  for (const group of groups) {
+    for (const member of group) {
+      for (let start = 0; start + member.length <= terms.length; start++) {
+        if (!sameTerms(terms.slice(start, start + member.length), member)) continue;
+        for (let p = start; p < start + member.length; p++) {
+          for (const other of group) {
+            if (!sameTerms(other, member) && !found[p].some((o) => sameTerms(o, other))) found[p].push(other);
+          }
+        }
+      }
+    }
+  }
+  return found;
+}
+
+function neededTerms(plan, groups, fillerSet) {
+  const terms = plan.words.map(stem);
+  const needed = [...terms];
+  for (const term of compoundTerms(plan, fillerSet)) if (term) needed.push(term);
+  for (const alternatives of synonymAlternatives(terms, groups)) {
+    for (const alternative of alternatives) needed.push(...alternative);
+  }
+  return unique(needed);
+}
+
+function unknownWords(plan, entries) {
+  return unique(plan.words.filter((w) => entries[stem(w)] == null));
+}
+
+function buildClauses(plan, entries, groups, corrections, completions, fillerSet) {
+  const terms = plan.words.map(stem);
+  const synonyms = synonymAlternatives(terms, groups);
+  const compounds = compoundTerms(plan, fillerSet);
+  const onlyFiller = terms.every((t) => fillerSet.has(t));
+  return plan.words.map((word, i) => {
+    const weight = fillerSet.has(terms[i]) && !onlyFiller ? K.FILLER_WEIGHT : 1.0;
+    const alternatives = [{ terms: [terms[i]], factor: 1.0 }];
+    for (const other of synonyms[i]) alternatives.push({ terms: other, factor: K.SYNONYM_FACTOR });
+    for (const compound of [i > 0 ? compounds[i - 1] : null, i < compounds.length ? compounds[i] : null]) {
+      if (compound && entries[compound] != null) alternatives.push({ terms: [compound], factor: K.COMPOUND_FACTOR });
+    }
+    for (const [other, distance] of corrections[word] || []) {
+      alternatives.push({ terms: [stem(other)], factor: K.FUZZY_FACTOR[distance] });
+    }
+    for (const other of completions[word] || []) alternatives.push({ terms: [stem(other)], factor: K.PREFIX_FACTOR });
+    return { word, weight, alternatives };
+  });
+}
+
+function termScores(entry) {
+  const out = new Map();
+  entry.docs.forEach((doc, i) => {
+    out.set(doc, [entry.idf / K.IDF_SCALE * (entry.weights[i] / K.SCALE), entry.sections[i]]);
+  });
+  return out;
+}
+
+function rankClauses(clauses, entries, keep) {
+  const scores = new Map();
+  let candidates = new Set();
+  for (const clause of clauses) {
+    for (const alternative of clause.alternatives) {
+      for (const term of alternative.terms) {
+        const entry = entries[term];
+        if (entry != null && !scores.has(term)) {
+          scores.set(term, termScores(entry));
+          for (const d of entry.docs) candidates.add(d);
+        }
+      }
+    }
+  }
+  if (keep !== null) candidates = new Set([...candidates].filter((d) => keep.has(d)));
+  const importance = clauses.map((c) => {
+    let most = 0;
+    for (const a of c.alternatives) for (const t of a.terms) if (entries[t] != null) most = Math.max(most, entries[t].idf);
+    return c.weight * most / K.IDF_SCALE;
+  });
+  let totalWeight = 0.0;
+  for (const value of importance) totalWeight += value;
+  const hits = [];
+  for (const doc of [...candidates].sort((a, b) => a - b)) {
+    let total = 0.0;
+    let matched = 0.0;
+    const sections = new Map();
+    const terms = [];
+    clauses.forEach((clause, index) => {
+      let best = 0.0;
+      let chosen = null;
+      for (const alternative of clause.alternatives) {
+        let value = 0.0;
+        for (const term of alternative.terms) {
+          const found = scores.get(term)?.get(doc);
+          if (found !== undefined) value += found[0];
+        }
+        value = value * alternative.factor / alternative.terms.length;
+        if (value > best) { best = value; chosen = alternative; }
+      }
+      if (chosen === null) return;
+      total += clause.weight * best;
+      matched += importance[index];
+      for (const term of chosen.terms) {
+        const found = scores.get(term)?.get(doc);
+        if (found === undefined) continue;
+        terms.push(term);
+        for (const code of found[1]) {
+          const weight = clause.weight * (entries[term].idf / K.IDF_SCALE);
+          sections.set(code >> 1, (sections.get(code >> 1) ?? 0.0) + weight * (1 + (code & 1)));
+        }
+      }
+    });
+    const coverage = totalWeight ? matched / totalWeight : 0.0;
+    let section = 0;
+    let sectionScore = -Infinity;
+    for (const [s, v] of sections) {
+      if (v > sectionScore || (v === sectionScore && s < section)) { section = s; sectionScore = v; }
+    }
+    hits.push({ doc, score: total * (1 - K.COORD + K.COORD * coverage), section, terms });
+  }
+  hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
+  return hits;
+}
+
+function phraseDocs(phrase, positions) {
+  const terms = phrase.map(stem);
+  const first = positions[terms[0]] || {};
+  const found = new Set();
+  for (const [docKey, fields] of Object.entries(first)) {
+    const doc = Number(docKey);
+    const hit = fields.some((starts, fieldIndex) => {
+      const following = terms.slice(1).map((term) => new Set(positions[term]?.[docKey]?.[fieldIndex] || []));
+      return starts.some((p) => following.every((later, i) => later.has(p + i + 1)));
+    });
+    if (hit) found.add(doc);
+  }
+  return found;
+}
+
+export function didYouMean(plan, corrections, original) {
+  let suggestion = original;
+  let changed = false;
+  for (const word of plan.words) {
+    const fixes = corrections[word];
+    if (fixes && fixes.length) {
+      const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      const pattern = new RegExp(`(?<!${WORDCHAR})${escaped}(?!${WORDCHAR})`, "iu");
+      if (pattern.test(suggestion)) {
+        suggestion = suggestion.replace(pattern, fixes[0][0]);
+        changed = true;
+      }
+    }
+  }
+  return changed ? suggestion : null;
+}
+
+// ---- results (searcher.py `_result`, snippets.py)
+const SNIPPET_WORDS = 32;
+const escapeHtml = (s) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+export function highlight(engine, text, terms) {
+  const m = engine.manifest;
+  let html = "";
+  let last = 0;
+  for (const match of text.matchAll(TOKEN)) {
+    const word = match[0].toLowerCase().replace(/['\u2019]/g, "");
+    const size = [...word].length;
+    if (size < m.minLength || size > m.maxLength || m.stopSet.has(word) || !terms.has(stem(word))) continue;
+    html += escapeHtml(text.slice(last, match.index)) + `<mark>${escapeHtml(match[0])}</mark>`;
+    last = match.index + match[0].length;
+  }
+  return html + escapeHtml(text.slice(last));
+}
+
+export function snippet(engine, text, terms, size = SNIPPET_WORDS) {
+  const m = engine.manifest;
+  const tokens = [...text.matchAll(TOKEN)];
+  if (!tokens.length) return text.trim().slice(0, 200);
+  const flags = tokens.map((t) => {
+    const word = t[0].toLowerCase().replace(/['\u2019]/g, "");
+    const n = [...word].length;
+    return n >= m.minLength && n <= m.maxLength && !m.stopSet.has(word) && terms.has(stem(word));
+  });
+  let first = 0;
+  let bestCount = 0;
+  flags.forEach((flag, index) => {
+    if (!flag) return;
+    const count = flags.slice(index, index + size).filter(Boolean).length;
+    if (count > bestCount) { first = Math.max(0, index - 3); bestCount = count; }
+  });
+  const last = Math.min(tokens.length, first + size);
+  const begin = first === 0 ? 0 : tokens[first].index;
+  const end = last === tokens.length ? text.length : tokens[last - 1].index + tokens[last - 1][0].length;
+  const passage = text.slice(begin, end).split(/\s+/).filter(Boolean).join(" ");
+  return (begin ? "… " : "") + passage + (end < text.length ? " …" : "");
+}
+
+export async function search(engine, query, { limit = 10, category = null, type = null, prefix = false } = {}) {
+  const { plan, hits, corrections } = await engine.rank(String(query ?? ""), { category, type, prefix });
+  const m = engine.manifest;
+  const top = hits.slice(0, Math.max(1, Math.min(100, limit)));
+  const docs = await Promise.all(top.map((hit) => engine.doc(hit.doc)));
+  const categories = Object.fromEntries(m.categories);
+  const types = Object.fromEntries(m.types);
+  const results = top.map((hit, i) => {
+    const d = docs[i];
+    const [anchor, heading, text] = d.s[hit.section] || ["", "", ""];
+    const terms = new Set(hit.terms);
+    const passage = snippet(engine, text || d.d, terms) || d.d;
+    return {
+      url: anchor ? `${d.u}#${anchor}` : d.u,
+      title: d.t,
+      category: d.c,
+      category_title: categories[d.c] ?? d.c,
+      type: d.y,
+      type_label: types[d.y] ?? d.y,
+      section: heading,
+      anchor,
+      snippet: passage,
+      snippet_html: highlight(engine, passage, terms),
+      title_html: highlight(engine, d.t, terms),
+      score: Math.round(hit.score * 1e4) / 1e4,
+      id: d.id,
+    };
+  });
+  return { query, results, total: hits.length, did_you_mean: didYouMean(plan, corrections, query) };
+}

@@ -244,3 +244,72 @@ def report(config_file: str, db: str | None, since: str, fmt: str, output: str |
         click.echo(text, nl=False)
     else:
         click.echo(f"wrote {output}", err=True)
+
+
+@main.command()
+@click.argument("query", required=False)
+@CONFIG_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+@click.option("--queries", "queries_file", type=click.File("r", encoding="utf-8"), default=None,
+              help="Run every query in FILE (one a line); print one JSON object a line.")
+@click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(1, 100),
+              help="How many results to show.")
+@click.option("--category", default=None, help="Only articles of this category (its folder name).")
+@click.option("--type", "kind", default=None,
+              type=click.Choice(["article", "tutorial", "faq", "troubleshooting"]),
+              help="Only articles of this type.")
+def search(query: str | None, config_file: str, as_json: bool, queries_file: click.utils.LazyFile
+           | None, limit: int, category: str | None, kind: str | None) -> None:
+    """Search the built help center, ranked exactly as its search box ranks.
+
+    \b
+    Examples:
+      kbgen search "how do I get my money back?"
+      kbgen search refund --type faq --json
+      kbgen search --queries questions.txt > answers.jsonl
+    """
+    import json
+
+    from kbgen.build import load
+    from kbgen.paths import state_dir
+    from kbgen.search.searcher import Searcher
+
+    if not query and queries_file is None:
+        fail(KbgenError("give a QUERY, or --queries FILE with one query a line"))
+    try:
+        config = load(config_file)
+        with Searcher(state_dir(config.site_dir)) as searcher:
+            options = {"limit": limit, "category": category, "type": kind}
+            if queries_file is not None:
+                for line in queries_file:
+                    text = line.rstrip("\r\n")
+                    if text.strip():
+                        click.echo(json.dumps(searcher.search(text, **options), ensure_ascii=False))
+                return
+            answer = searcher.search(query or "", **options)
+    except KbgenError as exc:
+        fail(exc)
+    if as_json:
+        click.echo(json.dumps(answer, ensure_ascii=False, indent=1))
+        return
+    _print_results(answer)
+
+
+def _print_results(answer: dict[str, object]) -> None:
+    from rich.table import Table
+
+    out = Console()
+    if answer.get("did_you_mean"):
+        out.print(f"Did you mean: [bold]{answer['did_you_mean']}[/bold]?")
+    results = answer["results"]
+    assert isinstance(results, list)
+    if not results:
+        out.print(f"No articles match {answer['query']!r}. Try fewer or other words.")
+        return
+    table = Table(title=f"{answer['total']} matching articles", title_justify="left")
+    for column in ("#", "Title", "Category", "Type", "Score", "URL"):
+        table.add_column(column, overflow="fold")
+    for rank, result in enumerate(results, start=1):
+        table.add_row(str(rank), result["title"], result["category_title"], result["type_label"],
+                      f"{result['score']:.2f}", result["url"])
+    out.print(table)

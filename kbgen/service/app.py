@@ -18,7 +18,7 @@ from starlette.staticfiles import StaticFiles
 from kbgen.errors import KbgenError
 from kbgen.feedback import default_url, open_store
 from kbgen.paths import state_dir
-from kbgen.service import feedback_api, openapi
+from kbgen.service import feedback_api, openapi, search_api
 from kbgen.service.guards import OriginGuard
 
 
@@ -83,6 +83,7 @@ def create_app(
     manifest = load_manifest(site)
     routes: list[Any] = [Route("/api/health", health, methods=["GET"])]
     routes += feedback_api.routes()
+    routes += search_api.routes()
     routes.append(Route("/api/openapi.json", openapi.serve_document, methods=["GET"]))
     routes.append(Route("/api/{path:path}", api_not_found, methods=_ALL_METHODS))
     routes.append(Mount("/", app=StaticFiles(directory=site, html=True), name="site"))
@@ -92,7 +93,7 @@ def create_app(
                     lifespan=feedback_api.lifespan)
     app.state.feedback = feedback_api.FeedbackApi(store, manifest, rate_limit)
     app.state.store = store
-    app.state.openapi = openapi.document()
+    app.state.openapi = openapi.document(search_api.OPENAPI_PATHS)
     app.state.site_dir = site
     app.state.manifest = manifest
     return app

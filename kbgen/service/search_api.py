@@ -1,0 +1,114 @@
+"""GET /api/search: the Whoosh index beside the served site, ranked as in the browser."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from kbgen.errors import SearchError
+from kbgen.paths import state_dir
+from kbgen.search.indexer import index_dir
+from kbgen.search.searcher import DEFAULT_LIMIT, MAX_LIMIT, Searcher
+
+MAX_QUERY = 500
+
+_RESULT = {
+    "type": "object", "required": ["url", "title", "score"],
+    "properties": {name: {"type": "string"} for name in (
+        "url", "title", "category", "category_title", "type", "type_label", "section", "anchor",
+        "snippet", "id")} | {"score": {"type": "number"}},
+}
+OPENAPI_PATHS: dict[str, Any] = {"/api/search": {"get": {
+    "summary": "Search the help center (the same ranking as the browser)",
+    "parameters": [
+        {"name": "q", "in": "query", "required": True, "schema": {"type": "string"}},
+        {"name": "limit", "in": "query", "schema": {
+            "type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}},
+        {"name": "category", "in": "query", "schema": {"type": "string"}},
+        {"name": "type", "in": "query", "schema": {"type": "string"}},
+    ],
+    "responses": {
+        "200": {"description": "Results, best first.", "content": {"application/json": {"schema": {
+            "type": "object", "required": ["results", "total"],
+            "properties": {"query": {"type": "string"}, "total": {"type": "integer"},
+                           "did_you_mean": {"type": "string", "nullable": True},
+                           "results": {"type": "array", "items": _RESULT}}}}}},
+        "400": {"description": "A missing or bad parameter.", "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/Error"}}}},
+        "503": {"description": "No search index: the site was not built.", "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+    },
+}}}
+
+
+class SearcherHolder:
+    """Opens the index on first use, and again whenever a build has swapped in a new one."""
+
+    def __init__(self, state: Path) -> None:
+        self.state = state
+        self._searcher: Searcher | None = None
+        self._key: tuple[int, int] | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> Searcher:
+        """The searcher for the index on disk now."""
+        try:
+            info = os.stat(index_dir(self.state))
+            key = (info.st_ino, info.st_mtime_ns)
+        except OSError:
+            raise SearchError("no search index; run 'kbgen build' first") from None
+        with self._lock:
+            if self._searcher is None or key != self._key:
+                if self._searcher is not None:
+                    self._searcher.close()
+                self._searcher, self._key = Searcher(self.state), key
+            return self._searcher
+
+
+def _error(message: str, status: int) -> JSONResponse:
+    return JSONResponse({"error": message, "status": status}, status_code=status)
+
+
+async def search(request: Request) -> JSONResponse:
+    """GET /api/search?q=&limit=&category=&type="""
+    params = request.query_params
+    query = params.get("q", "").strip()
+    if not query:
+        return _error("q is required: the words to search for", 400)
+    if len(query) > MAX_QUERY:
+        return _error(f"q is too long (at most {MAX_QUERY} characters)", 400)
+    try:
+        limit = int(params.get("limit", DEFAULT_LIMIT))
+    except ValueError:
+        return _error("limit must be a whole number", 400)
+    if not 1 <= limit <= MAX_LIMIT:
+        return _error(f"limit must be between 1 and {MAX_LIMIT}", 400)
+    holder = _holder(request)
+    try:
+        searcher = await run_in_threadpool(holder.get)
+        answer = await run_in_threadpool(
+            searcher.search, query, limit=limit, category=params.get("category") or None,
+            type=params.get("type") or None)
+    except SearchError as exc:
+        return _error(str(exc), 503)
+    return JSONResponse(answer)
+
+
+def routes() -> list[Route]:
+    """The search routes, for `create_app`."""
+    return [Route("/api/search", search, methods=["GET"])]
+
+
+def _holder(request: Request) -> SearcherHolder:
+    state = request.app.state
+    found = getattr(state, "search", None)
+    if found is None:
+        found = state.search = SearcherHolder(state_dir(state.site_dir))
+    return found

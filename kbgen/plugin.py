@@ -42,6 +42,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self.rewriter: DirectiveRewriter | None = None
         self.left_out: list[str] = []
         self.link_filter: BrokenLinkFilter | None = None
+        self._page_count = 0
+        self._rendering = False
         self.search = SearchBuilder()
 
     @event_priority(100)  # First: Material's search must be switched off before it sets up.
@@ -168,6 +170,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     ) -> str | None:
         if not self.config.enabled:
             return None
+        progress.current().advance()
         landing = landing_of(page, self.catalog)
         if landing is not None:
             page.meta["template"] = landing[0]
@@ -180,6 +183,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     ) -> dict[str, Any] | None:
         if not self.config.enabled:
             return None
+        if not self._rendering:
+            self._rendering = True
+            progress.current().stage("Rendering pages", self._page_count)
         progress.current().advance()
         kb = page_context(page, self.catalog, dict(self.config), dict(self.config.feedback))
         article = kb.get("article")
@@ -207,7 +213,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         if not self.config.enabled:
             return None
-        progress.current().stage("Rendering pages", len(files.documentation_pages()))
+        self._page_count = len(files.documentation_pages())
+        self._rendering = False
+        progress.current().stage("Converting Markdown", self._page_count)
         return env
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:

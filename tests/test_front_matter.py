@@ -85,8 +85,8 @@ def test_check_lists_every_problem_and_exits_1(make_kb):
 
 
 def test_unknown_keys_are_kept_and_defaults_apply():
-    data = ("---\ntitle: Export data\ndescription: To Excel.\nms.topic: article\n"
-            "ms.date: 04/07/2025\nms.search.keywords: excel, export\n---\n# Body\n").encode()
+    data = (b"---\ntitle: Export data\ndescription: To Excel.\nms.topic: article\n"
+            b"ms.date: 04/07/2025\nms.search.keywords: excel, export\n---\n# Body\n")
     parsed = parse_article("reports/export.md", data)
     assert parsed.problems == []
     a = parsed.article

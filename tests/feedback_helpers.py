@@ -44,14 +44,23 @@ feedback:
     phone: +1 555 0100
 """
 
+THEME = """\
+  name: material
+  font: false
+  palette:
+    - media: "(prefers-color-scheme: light)"
+      scheme: default
+    - media: "(prefers-color-scheme: dark)"
+      scheme: slate
+"""
+
 
 def build_help_center(make_kb: MakeKb, plugin_options: str = PLUGIN_OPTIONS) -> Path:
     """Write and build the test help center; returns the folder holding its mkdocs.yml."""
     root = make_kb(files=ARTICLES, plugin_options=plugin_options)
     config = root / "mkdocs.yml"
     # Material fetches Google Fonts by default; the site must load nothing from another origin.
-    config.write_text(config.read_text().replace("  name: material\n",
-                                                 "  name: material\n  font: false\n"))
+    config.write_text(config.read_text().replace("  name: material\n", THEME))
     build_site(config)
     return root
 

@@ -149,6 +149,11 @@ export function vote(page, revision, helpful, reason = null, comment = null) {
 
 let pendingSearch = null;
 
+function related(a, b) {
+  const [x, y] = [a.toLowerCase(), b.toLowerCase()];
+  return x.startsWith(y) || y.startsWith(x);
+}
+
 function sendSearch(entry) {
   clearTimeout(entry.timer);
   entry.sent = true;
@@ -171,8 +176,11 @@ export function logSearch(query, resultCount, openedUrl = null) {
     pendingSearch = entry;
     return;
   }
-  // While the reader types, each keystroke refines one search: send it once they pause.
-  const entry = current && !current.sent ? current : { id: randomId() };
+  // While the reader types (or deletes), each keystroke refines one search: send it once they
+  // pause. A query that is not an edit of the waiting one is a new search.
+  const refines = current && !current.sent && related(current.query, query);
+  if (current && !current.sent && !refines) sendSearch(current);
+  const entry = refines ? current : { id: randomId() };
   Object.assign(entry, { query, results, opened: null });
   clearTimeout(entry.timer);
   entry.timer = setTimeout(() => sendSearch(entry), SEARCH_IDLE_MS);

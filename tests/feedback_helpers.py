@@ -36,7 +36,6 @@ ARTICLES = {
         body="Write to us to delete your account.\n"),
 }
 PLUGIN_OPTIONS = """\
-search: false  # the feedback tests need no index; keeps them apart from the search code
 feedback:
   contact:
     email: help@example.com

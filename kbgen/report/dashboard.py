@@ -26,7 +26,7 @@ table { width: 100%; border-collapse: collapse; }
 th, td { text-align: left; vertical-align: top; padding: .45rem .5rem; border-bottom: 1px solid var(--line); }
 th { font-size: .8rem; color: var(--muted); font-weight: 600; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-.bar { display: inline-block; height: .55rem; border-radius: .3rem; background: var(--good); }
+.bar { display: block; height: .55rem; border-radius: .3rem; background: var(--good); }
 .bar-bg { display: inline-block; width: 5rem; height: .55rem; border-radius: .3rem; background: var(--bad);
   vertical-align: middle; overflow: hidden; margin-right: .4rem; }
 .comment { margin: .2rem 0; padding: .3rem .5rem; background: var(--card); border-left: 3px solid var(--line);
@@ -55,7 +55,7 @@ def _share_cell(a: ArticleReport) -> str:
 def _article_link(a: ArticleReport, base_url: str) -> str:
     title = escape(a.title)
     if not base_url or not a.url:
-        return f"{title} <span class='tag'>{escape(a.id)}</span>"
+        return title if a.title == a.id else f"{title} <span class='tag'>{escape(a.id)}</span>"
     return f'<a href="{escape(base_url.rstrip("/") + "/" + a.url)}">{title}</a>'
 
 

@@ -1,0 +1,98 @@
+"""`kbgen report`: helpfulness with a confidence bound, content gaps, and every output format."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kbgen.cli import main
+from kbgen.errors import KbgenError
+from kbgen.feedback import Vote, open_store
+from kbgen.report import build_report, parse_since, render, wilson_lower
+
+DAY = 86400.0
+
+
+def test_three_votes_do_not_outrank_three_hundred() -> None:
+    assert wilson_lower(3, 3) < wilson_lower(290, 300)
+    assert wilson_lower(0, 0) == 0.0
+    assert 0.0 < wilson_lower(1, 2) < 0.5
+
+
+def test_since_accepts_spans_dates_and_all() -> None:
+    now = 1_700_000_000.0
+    assert parse_since("30d", now) == now - 30 * DAY
+    assert parse_since("12h", now) == now - 12 * 3600
+    assert parse_since("all", now) == 0.0
+    assert parse_since("2024-01-31", now) == 1706659200.0
+    with pytest.raises(KbgenError, match="--since"):
+        parse_since("last week", now)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'feedback.db'}"
+    now = time.time()
+    with open_store(url) as store:
+        for i in range(300):  # popular, mostly fine
+            store.submit_vote(Vote("popular", "r1", i % 10 != 0, f"client-p{i:04d}",
+                                   None if i % 10 else "Out of date", at=now - (i % 5) * DAY))
+        for i in range(3):  # three readers, all unhappy
+            store.submit_vote(Vote("small", "r1", False, f"client-s{i:04d}", "Hard to follow"))
+        for i in range(40):  # many readers, mostly unhappy
+            store.submit_vote(Vote("broken", "r1", i % 4 == 0, f"client-b{i:04d}",
+                                   None if i % 4 == 0 else "Something is wrong",
+                                   f"<script>alert({i})</script> mail me a{i}@example.com"))
+        store.record_vote(Vote("old", "r1", False, "client-o0001", at=now - 90 * DAY))
+        for query, results, opened in [("cancel plan", 0, None), ("Cancel plan", 0, None),
+                                       ("refund", 3, None), ("refund", 3, "billing/refunds/")]:
+            store.log_search(query, results, opened).result()
+    return url
+
+
+def test_report_ranks_articles_and_finds_gaps(db: str) -> None:
+    with open_store(db) as store:
+        report = build_report(store, time.time() - 30 * DAY, {"broken": {"title": "Broken", "url": "b/"}})
+    assert [a.id for a in report.articles] == ["popular", "broken", "small"]
+    assert [a.id for a in report.needs_work][:2] == ["broken", "small"]
+    broken = report.articles[1]
+    assert broken.title == "Broken" and broken.reasons == [("Something is wrong", 30)]
+    assert len(broken.comments) == 3 and "[email]" in broken.comments[0].text
+    assert report.votes == 343 and sum(d.votes for d in report.days) == 343
+    assert [(g.query.lower(), g.no_result, g.no_click) for g in report.gaps] == \
+        [("cancel plan", 2, 0), ("refund", 0, 1)]
+
+
+def test_every_format(db: str) -> None:
+    with open_store(db) as store:
+        report = build_report(store, 0.0)
+    table = render(report, "table")
+    assert "Articles most in need of work" in table and "[email]" in table
+    data = json.loads(render(report, "json"))
+    assert data["votes"] == 344 and data["needs_work"][0]["id"] == "broken"
+    rows = list(csv.DictReader(io.StringIO(render(report, "csv"))))
+    assert {r["id"] for r in rows} == {"popular", "broken", "small", "old"}
+    html = render(report, "html", site_name="<Acme>")
+    assert "<script>alert" not in html and "&lt;script&gt;alert(" in html
+    assert "&lt;Acme&gt;" in html and html.count("<svg") == 2
+    assert "http://" not in html.replace("http://www.w3.org", "") and "https://" not in html
+
+
+def test_cli_report_writes_html_and_errors_are_one_line(db: str, tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(main, ["report", "--db", db, "--since", "all", "--format", "html",
+                                       "-o", str(out), "-f", str(tmp_path / "none.yml")])
+    assert result.exit_code == 0, result.output
+    assert out.read_text().startswith("<!DOCTYPE html>")
+    result = CliRunner().invoke(main, ["report", "--db", str(tmp_path / "nope.db"),
+                                       "-f", str(tmp_path / "none.yml")])
+    assert result.exit_code == 1 and "no feedback database" in result.output
+    assert "Traceback" not in result.output
+    result = CliRunner().invoke(main, ["report", "--help"])
+    assert "Example:" in result.output and "--since" in result.output

@@ -99,10 +99,13 @@ def build_index(state: Path, docs: list[ArticleDoc],
     try:
         stats = _update(ix, docs)
         (fresh / SYNONYMS_FILE).write_text(json.dumps(synonyms), encoding="utf-8")
-    except LockError:
-        raise SearchError(f"{fresh}: the search index is locked by another build") from None
-    finally:
+    except BaseException as exc:
         ix.close()
+        shutil.rmtree(fresh, ignore_errors=True)  # the live index stays as it was
+        if isinstance(exc, LockError):
+            raise SearchError(f"{fresh}: the search index is locked by another build") from None
+        raise
+    ix.close()
     _swap(fresh, live)
     return stats
 

@@ -44,7 +44,7 @@ class Lexicon:
         self.section_of = {docnum: (by_id[aid], n) for aid, docnum, n in sections if aid in by_id}
         self.n = len(self.docs)
         self.lengths = [
-            {name: float(reader.doc_field_length(docnum, name, 0)) for name in FIELDS}
+            {name: float(reader.doc_field_length(docnum, name, 0) or 0) for name in FIELDS}
             for _, docnum, _ in articles
         ]
         self.averages = {

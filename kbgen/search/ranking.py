@@ -332,4 +332,4 @@ def did_you_mean(plan: Plan, corrections: Mapping[str, list[tuple[str, int]]],
             pattern = re.compile(rf"(?<![^\W_]){re.escape(word)}(?![^\W_])", re.IGNORECASE)
             suggestion, count = pattern.subn(fixes[0][0], suggestion, count=1)
             changed = changed or count > 0
-    return suggestion if changed else None
+    return suggestion.strip() if changed else None

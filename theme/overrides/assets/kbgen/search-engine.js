@@ -384,7 +384,7 @@ export function didYouMean(plan, corrections, original) {
       }
     }
   }
-  return changed ? suggestion : null;
+  return changed ? suggestion.trim() : null;
 }
 
 // ---- results (searcher.py `_result`, snippets.py)

@@ -17,8 +17,8 @@ const kbgen = (window.kbgen = window.kbgen || {});
 kbgen.search = kbSearch;
 kbgen.searchDetails = (query, options = {}) => search(engine, query, options);
 
-const html = (strings, ...values) => strings.reduce((out, s, i) => out + s + (values[i - 1] ?? ""), "")
-  .replace(/^\s+/, "");
+const html = (strings, ...values) =>
+  strings.reduce((out, s, i) => out + (i ? values[i - 1] ?? "" : "") + s, "").trim();
 const escape = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** One search box bound to its results panel: as-you-type results, filters, keyboard. */

@@ -1,0 +1,119 @@
+"""Real Chromium on a small built help center: the header search, the home box, window.kbgen."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from search_fixtures import build_small_kb
+from site_server import static_server
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    built = build_small_kb(tmp_path_factory.mktemp("browser-search"))
+    with static_server(built.site) as url:
+        yield url
+
+
+@pytest.fixture
+def page(browser, site: str):
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    page.close()
+    assert not errors, errors
+
+
+def open_search(page, site: str, path: str = "billing/invoices/") -> object:
+    page.goto(site + path)
+    box = page.locator("[data-kb-search] [data-kb-search-input]")
+    box.click()
+    return box
+
+
+def test_typing_shows_ranked_results_with_highlights(page, site: str, artifacts: Path):
+    box = open_search(page, site)
+    box.type("money back for my order")
+    first = page.locator("#kb-search-results [role=option]").first
+    first.wait_for()
+    assert "Get a refund" in first.inner_text()
+    assert page.locator("#kb-search-results mark").count() > 0
+    assert first.locator(".kb-badge").text_content().strip() == "Tutorial"
+    page.screenshot(path=str(artifacts / "search-results.png"))
+
+
+def test_a_filter_narrows_the_results(page, site: str):
+    box = open_search(page, site)
+    box.type("order")
+    results = page.locator("#kb-search-results [role=option]")
+    results.first.wait_for()
+    before = results.count()
+    page.select_option("[data-kb-search] [data-kb-filter=type]", "faq")
+    page.wait_for_function(
+        "n => document.querySelectorAll('#kb-search-results [role=option]').length < n", arg=before)
+    badges = page.locator("#kb-search-results .kb-badge").all_text_contents()
+    assert badges and set(badges) == {"FAQ"}
+
+
+def test_enter_opens_the_first_result_at_the_right_section(page, site: str):
+    box = open_search(page, site)
+    box.type("when will the card refund money arrive")
+    page.locator("#kb-search-results [role=option]").first.wait_for()
+    box.press("Enter")
+    page.wait_for_url("**/billing/refunds/#arrival")
+
+
+def test_arrow_keys_choose_a_result(page, site: str):
+    box = open_search(page, site)
+    box.type("account")
+    page.locator("#kb-search-results [role=option]").first.wait_for()
+    box.press("ArrowDown")
+    box.press("ArrowDown")
+    assert box.get_attribute("aria-activedescendant") == "kb-search-results-1"
+    second = page.locator("#kb-search-results a[data-kb-result]").nth(1).get_attribute("href")
+    box.press("Enter")
+    page.wait_for_url(second)
+
+
+def test_a_misspelled_query_offers_did_you_mean(page, site: str):
+    box = open_search(page, site)
+    box.fill("pasword reset")
+    suggestion = page.locator("[data-kb-search] [data-kb-suggestion]")
+    suggestion.wait_for()
+    assert suggestion.inner_text() == "password reset"
+    suggestion.click()
+    page.locator("#kb-search-results [role=option]").first.wait_for()
+    assert box.input_value() == "password reset"
+
+
+def test_nothing_found_says_so_and_suggests_categories(page, site: str):
+    box = open_search(page, site)
+    box.type("xylophone zebra ")
+    meta = page.locator("[data-kb-search] [data-kb-search-meta]")
+    meta.get_by_text("No articles match").wait_for()
+    assert meta.locator("a").count() == 3
+
+
+def test_the_home_page_box_searches(page, site: str):
+    page.goto(site)
+    box = page.locator(".kb-hero [data-kb-search-input]")
+    box.fill("track parcel")
+    first = page.locator("#kb-hero-results [role=option]").first
+    first.wait_for()
+    assert "Track an order" in first.inner_text()
+    box.press("Enter")
+    page.wait_for_url("**/shipping/track-order/**")
+
+
+def test_window_kbgen_search_on_every_kind_of_page(page, site: str):
+    for path in ("", "billing/", "account/password/"):
+        page.goto(site + path)
+        results = page.evaluate("window.kbgen.search('reset password', {limit: 3})")
+        assert results[0]["url"].startswith("account/password/")
+        assert len(results) <= 3
+        assert {"url", "title", "snippet", "score"} <= set(results[0])

@@ -1,0 +1,77 @@
+"""`kbgen search`: the table, --json, --queries, limits and filters, and clear errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from search_fixtures import BuiltSite, build_small_kb
+
+from kbgen.cli import main
+
+
+@pytest.fixture(scope="module")
+def small_kb(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    return build_small_kb(tmp_path_factory.mktemp("cli-search"))
+
+
+def run(small_kb: BuiltSite, *args: str) -> str:
+    result = CliRunner().invoke(main, ["search", "-f", str(small_kb.config), *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_prints_a_table_best_first(small_kb: BuiltSite):
+    out = run(small_kb, "how do I get my money back?")
+    assert "Get a refund" in out
+    assert out.index("Get a refund") < out.index("Download an invoice") if "Download an invoice" in out else True
+    assert "billing/refunds/" in out
+
+
+def test_json_has_site_relative_urls_and_scores(small_kb: BuiltSite):
+    answer = json.loads(run(small_kb, "forgot password", "--json"))
+    top = answer["results"][0]
+    assert top["url"].startswith("account/password/")
+    assert top["title"] == "Reset your password"
+    assert isinstance(top["score"], float) and answer["total"] >= 1
+
+
+def test_queries_file_prints_one_json_object_a_line(small_kb: BuiltSite, tmp_path: Path):
+    queries = tmp_path / "q.txt"
+    queries.write_text("track my parcel\n\ndownload invoice\n", encoding="utf-8")
+    lines = run(small_kb, "--queries", str(queries), "--limit", "2").splitlines()
+    answers = [json.loads(line) for line in lines]
+    assert [a["query"] for a in answers] == ["track my parcel", "download invoice"]
+    assert all(len(a["results"]) <= 2 for a in answers)
+    assert answers[0]["results"][0]["url"].startswith("shipping/track-order/")
+    assert {"url", "title", "score"} <= set(answers[1]["results"][0])
+
+
+def test_category_and_type_filters(small_kb: BuiltSite):
+    faq = json.loads(run(small_kb, "order", "--type", "faq", "--json"))["results"]
+    assert faq and all(r["type"] == "faq" for r in faq)
+    billing = json.loads(run(small_kb, "order", "--category", "billing", "--json"))["results"]
+    assert billing and all(r["category"] == "billing" for r in billing)
+
+
+def test_typos_get_a_did_you_mean(small_kb: BuiltSite):
+    answer = json.loads(run(small_kb, "pasword reset", "--json"))
+    assert answer["did_you_mean"] == "password reset"
+    assert answer["results"][0]["title"] == "Reset your password"
+
+
+def test_a_site_never_built_is_one_clear_line(tmp_path: Path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text("site_name: X\ntheme: {name: material}\n"
+                                         "plugins: [kbgen]\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["search", "x", "-f", str(tmp_path / "mkdocs.yml")])
+    assert result.exit_code == 1
+    assert "run 'kbgen build' first" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_help_has_an_example():
+    result = CliRunner().invoke(main, ["search", "--help"])
+    assert result.exit_code == 0 and "kbgen search \"" in result.output

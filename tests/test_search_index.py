@@ -1,0 +1,96 @@
+"""The Whoosh index: what a build writes, incremental updates, and a failed build's safety."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from search_fixtures import build_small_kb
+
+from kbgen.build import build_site
+from kbgen.errors import SearchError
+from kbgen.search import indexer
+from kbgen.search.document import ArticleDoc, Section, html_sections
+from kbgen.search.indexer import build_index, open_index
+from kbgen.search.searcher import Searcher
+
+
+def _doc(number: int, text: str = "") -> ArticleDoc:
+    return ArticleDoc(
+        id=f"a{number}", url=f"a{number}/", title=f"Article {number}",
+        description="One sentence.", category="general", category_title="General",
+        type="article", type_label="Article",
+        sections=[Section("", "", text or f"Text of article {number}."),
+                  Section("more", "More", "Details.")],
+    )
+
+
+def test_a_build_writes_the_index_beside_the_site_and_the_browser_files_into_it(tmp_path: Path):
+    built = build_small_kb(tmp_path)
+    assert (built.state / "search").is_dir()
+    files = built.site / "assets" / "kbgen" / "search"
+    manifest = json.loads((files / "manifest.json").read_text("utf-8"))
+    assert manifest["n"] == 6
+    assert [c for c, _ in manifest["categories"]] == ["account", "billing", "shipping"]
+    assert len(list((files / "d").glob("*.json"))) == 6
+    assert list((files / "t").glob("*.json"))
+    assert not list(built.state.glob("search.new-*"))
+    with Searcher(built.state) as searcher:
+        assert {d.id for d in searcher.lexicon.docs} >= {"billing/refunds", "account/password"}
+
+
+def test_sections_come_from_the_rendered_headings_with_their_anchors():
+    html = ('<h1 id="t">Title<a class="headerlink" href="#t">¶</a></h1><p>Intro.</p>'
+            '<h2 id="request">Request a refund<a class="headerlink" href="#request">¶</a></h2>'
+            '<p>Open <b>Orders</b>.</p><script>ignored()</script><h3 id="x">Deeper</h3><p>Text</p>')
+    sections = html_sections(html)
+    assert [(s.anchor, s.heading) for s in sections] == [
+        ("", ""), ("request", "Request a refund"), ("x", "Deeper")]
+    assert sections[1].text == "Open Orders."
+    assert "ignored" not in " ".join(s.text for s in sections)
+
+
+def test_rebuilding_reindexes_only_the_articles_that_changed(tmp_path: Path):
+    docs = [_doc(n) for n in range(5)]
+    assert build_index(tmp_path, docs, []).indexed == 5
+    assert build_index(tmp_path, docs, []).indexed == 0
+    docs[2] = _doc(2, "Completely new wording about invoices.")
+    stats = build_index(tmp_path, docs[:4], [])
+    assert (stats.indexed, stats.removed) == (1, 1)
+    with Searcher(tmp_path) as searcher:
+        assert searcher.search("invoices")["results"][0]["id"] == "a2"
+        assert searcher.lexicon.n == 4
+        assert not searcher.search("article 4 text")["results"] or all(
+            r["id"] != "a4" for r in searcher.search("article 4")["results"])
+
+
+def test_a_failed_build_leaves_the_previous_index_whole(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch):
+    build_index(tmp_path, [_doc(1)], [])
+
+    def explode(*args: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(indexer, "_update", explode)
+    with pytest.raises(RuntimeError):
+        build_index(tmp_path, [_doc(1), _doc(2)], [])
+    assert not list(tmp_path.glob("search.new-*"))
+    with Searcher(tmp_path) as searcher:
+        assert [d.id for d in searcher.lexicon.docs] == ["a1"]
+
+
+def test_a_missing_index_says_to_build_first(tmp_path: Path):
+    with pytest.raises(SearchError, match="run 'kbgen build' first"):
+        open_index(tmp_path)
+
+
+def test_rebuilding_the_site_after_an_edit_finds_the_new_words(tmp_path: Path):
+    built = build_small_kb(tmp_path)
+    page = tmp_path / "docs" / "shipping" / "track-order.md"
+    page.write_text(page.read_text("utf-8") + "\n## Customs fees {#customs}\n\nImport duty.\n",
+                    encoding="utf-8")
+    build_site(built.config, site_dir=str(built.site))
+    with Searcher(built.state) as searcher:
+        top = searcher.search("import duty")["results"][0]
+    assert top["url"] == "shipping/track-order/#customs"

@@ -55,8 +55,18 @@ def free_port() -> int:
 
 
 def start_server(root: Path, db: Path, port: int) -> subprocess.Popen[bytes]:
-    command = [str(KBGEN), "serve", "-f", str(root / "mkdocs.yml"), "--port", str(port),
-               "--db", f"sqlite:///{db}", "--rate-limit", "0"]
+    command = [
+        str(KBGEN),
+        "serve",
+        "-f",
+        str(root / "mkdocs.yml"),
+        "--port",
+        str(port),
+        "--db",
+        f"sqlite:///{db}",
+        "--rate-limit",
+        "0",
+    ]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -66,7 +76,9 @@ def start_server(root: Path, db: Path, port: int) -> subprocess.Popen[bytes]:
         except httpx.HTTPError:
             time.sleep(0.1)
     server.kill()
-    raise SystemExit(f"kbgen serve did not start: {server.stderr.read().decode() if server.stderr else ''}")
+    raise SystemExit(
+        f"kbgen serve did not start: {server.stderr.read().decode() if server.stderr else ''}"
+    )
 
 
 async def _client(port: int, pages: list[str], load: Load, budget: int, stop_at: float) -> None:
@@ -79,12 +91,18 @@ async def _client(port: int, pages: list[str], load: Load, budget: int, stop_at:
         while load.sent < budget and time.monotonic() < stop_at:
             load.sent += 1
             client = uuid.uuid4().hex
-            body = json.dumps({"page": pages[load.sent % len(pages)], "helpful": load.sent % 4 != 0,
-                               "reason": None if load.sent % 4 else "Hard to follow",
-                               "client": client}).encode()
-            request = (f"POST /api/feedback HTTP/1.1\r\nHost: {HOST}:{port}\r\n"
-                       f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
-                       ).encode() + body
+            body = json.dumps(
+                {
+                    "page": pages[load.sent % len(pages)],
+                    "helpful": load.sent % 4 != 0,
+                    "reason": None if load.sent % 4 else "Hard to follow",
+                    "client": client,
+                }
+            ).encode()
+            request = (
+                f"POST /api/feedback HTTP/1.1\r\nHost: {HOST}:{port}\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+            ).encode() + body
             start = time.perf_counter()
             writer.write(request)
             status_line = await reader.readline()
@@ -107,13 +125,21 @@ async def _client(port: int, pages: list[str], load: Load, budget: int, stop_at:
         writer.close()
 
 
-async def run_load(port: int, pages: list[str], clients: int, seconds: float, votes: int,
-                   kill: subprocess.Popen[bytes] | None = None) -> Load:
+async def run_load(
+    port: int,
+    pages: list[str],
+    clients: int,
+    seconds: float,
+    votes: int,
+    kill: subprocess.Popen[bytes] | None = None,
+) -> Load:
     """`clients` connections send votes until `votes` are sent or `seconds` pass."""
     load = Load()
     start = time.monotonic()
-    tasks = [asyncio.create_task(_client(port, pages, load, votes, start + seconds))
-             for _ in range(clients)]
+    tasks = [
+        asyncio.create_task(_client(port, pages, load, votes, start + seconds))
+        for _ in range(clients)
+    ]
     if kill is not None:
         await asyncio.sleep(seconds / 2)
         kill.send_signal(signal.SIGKILL)
@@ -149,11 +175,13 @@ def main() -> int:
             server.terminate()
             server.wait(timeout=30)
         rate = len(load.latencies) / load.seconds
-        print(f"run 1: {len(load.latencies)} votes from {args.clients} clients in "
-              f"{load.seconds:.1f} s: {rate:,.0f} votes/s; latency p50 "
-              f"{percentile(load.latencies, 0.5) * 1000:.1f} ms, p99 "
-              f"{percentile(load.latencies, 0.99) * 1000:.1f} ms, mean "
-              f"{statistics.fmean(load.latencies or [0]) * 1000:.1f} ms; failures {load.failures}")
+        print(
+            f"run 1: {len(load.latencies)} votes from {args.clients} clients in "
+            f"{load.seconds:.1f} s: {rate:,.0f} votes/s; latency p50 "
+            f"{percentile(load.latencies, 0.5) * 1000:.1f} ms, p99 "
+            f"{percentile(load.latencies, 0.99) * 1000:.1f} ms, mean "
+            f"{statistics.fmean(load.latencies or [0]) * 1000:.1f} ms; failures {load.failures}"
+        )
 
         db, port = Path(tmp) / "run2.db", free_port()
         server = start_server(root, db, port)
@@ -164,8 +192,10 @@ def main() -> int:
         acknowledged = {hash_client(c) for c in load.acknowledged}
         kept = len(acknowledged & stored_hashes)
         lost = len(acknowledged) - kept
-        print(f"run 2 (SIGKILL after 2 s): acknowledged {len(acknowledged)}, stored {kept}, "
-              f"lost {lost} ({len(stored_hashes) - kept} more stored but never acknowledged)")
+        print(
+            f"run 2 (SIGKILL after 2 s): acknowledged {len(acknowledged)}, stored {kept}, "
+            f"lost {lost} ({len(stored_hashes) - kept} more stored but never acknowledged)"
+        )
         return 1 if lost or not acknowledged else 0
 
 

@@ -11,29 +11,42 @@ import time
 from pathlib import Path
 
 import httpx
+from conftest import MakeKb, article
 
 from kbgen.build import build_site
-from conftest import MakeKb, article
 
 KBGEN = Path(sys.executable).parent / "kbgen"
 
 ARTICLES = {
     "billing/refunds.md": article(
-        "Get a refund", "How to get your money back for an order.",
+        "Get a refund",
+        "How to get your money back for an order.",
         body="## Ask for a refund\n\nOpen **Orders**, pick the order and choose *Refund*.\n",
-        related=["billing/invoices", "account/password"]),
+        related=["billing/invoices", "account/password"],
+    ),
     "billing/invoices.md": article(
-        "Download an invoice", "Where invoices are and how to download them.",
-        body="Invoices are under **Billing > Invoices**.\n"),
+        "Download an invoice",
+        "Where invoices are and how to download them.",
+        body="Invoices are under **Billing > Invoices**.\n",
+    ),
     "billing/payment-declined.md": article(
-        "A payment was declined", "What to do when a card payment fails.", type="troubleshooting",
-        body="Check the card's expiry date.\n"),
+        "A payment was declined",
+        "What to do when a card payment fails.",
+        type="troubleshooting",
+        body="Check the card's expiry date.\n",
+    ),
     "account/password.md": article(
-        "Reset your password", "Get back into your account.", type="tutorial",
-        body="1. Open the sign-in page.\n2. Choose *Forgot password*.\n"),
+        "Reset your password",
+        "Get back into your account.",
+        type="tutorial",
+        body="1. Open the sign-in page.\n2. Choose *Forgot password*.\n",
+    ),
     "account/delete.md": article(
-        "Delete your account", "Close your account for good.", feedback=False,
-        body="Write to us to delete your account.\n"),
+        "Delete your account",
+        "Close your account for good.",
+        feedback=False,
+        body="Write to us to delete your account.\n",
+    ),
 }
 PLUGIN_OPTIONS = """\
 feedback:
@@ -84,11 +97,19 @@ class Service:
 
     def start(self, timeout: float = 20.0) -> Service:
         """Start the server and wait until /api/health answers."""
-        command = [str(KBGEN), "serve", "-f", str(self.root / "mkdocs.yml"),
-                   "--port", str(self.port), *self.args]
+        command = [
+            str(KBGEN),
+            "serve",
+            "-f",
+            str(self.root / "mkdocs.yml"),
+            "--port",
+            str(self.port),
+            *self.args,
+        ]
         with self.log.open("ab") as log:
-            self.process = subprocess.Popen(command, stdout=log, stderr=log,
-                                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+            self.process = subprocess.Popen(
+                command, stdout=log, stderr=log, env={**os.environ, "PYTHONUNBUFFERED": "1"}
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -1,4 +1,4 @@
-"""The widget in real Chromium against `kbgen serve`: votes stored, reported, and kept while offline."""
+"""The widget in real Chromium against `kbgen serve`: votes stored, reported, kept offline."""
 
 from __future__ import annotations
 
@@ -67,8 +67,9 @@ def searches(db: str) -> list[StoredSearch]:
         return store.searches()
 
 
-def test_yes_and_no_are_stored_exactly_and_reported(page: Any, service: Service, db: str,
-                                                    tmp_path: Path) -> None:
+def test_yes_and_no_are_stored_exactly_and_reported(
+    page: Any, service: Service, db: str, tmp_path: Path
+) -> None:
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
     page.goto(f"{service.url}/billing/invoices/")
@@ -117,7 +118,8 @@ def test_the_widget_works_from_the_keyboard(page: Any, service: Service, db: str
     page.keyboard.press("Enter")
     stored = wait_for(lambda: votes(db), lambda v: bool(v) and v[0].comment is not None)
     assert [(v.reason, v.comment) for v in stored] == [
-        ("Hard to follow", "Step 2 does not say where the button is")]
+        ("Hard to follow", "Step 2 does not say where the button is")
+    ]
     assert page.evaluate("document.activeElement.dataset.kbThanks") == ""
     page.get_by_role("button", name="Change your answer").click()
     page.get_by_role("button", name="Yes").click()
@@ -129,8 +131,10 @@ def test_a_vote_waits_while_the_service_is_down(page: Any, service: Service, db:
     page.goto(f"{service.url}/billing/invoices/")
     service.stop()
     page.get_by_role("button", name="Yes").click()
-    outbox = wait_for(lambda: page.evaluate("localStorage.getItem('kbgen.outbox')"),
-                      lambda text: text is not None and "billing/invoices" in text)
+    outbox = wait_for(
+        lambda: page.evaluate("localStorage.getItem('kbgen.outbox')"),
+        lambda text: text is not None and "billing/invoices" in text,
+    )
     assert "billing/invoices" in outbox
     time.sleep(1)
     assert votes(db) == []
@@ -157,15 +161,21 @@ def test_searches_are_logged_from_the_browser(page: Any, service: Service, db: s
     page.evaluate("window.kbgen.logSearch('refund', 3, 'billing/refunds/')")
     logged = wait_for(lambda: searches(db), lambda s: len(s) >= 2)
     assert sorted((s.query, s.result_count, s.opened_url) for s in logged) == [
-        ("cancel my plan", 0, None), ("refund", 3, "billing/refunds/")]
+        ("cancel my plan", 0, None),
+        ("refund", 3, "billing/refunds/"),
+    ]
 
 
 @pytest.mark.parametrize("look", ["light", "dark", "phone"])
 def test_screenshots(browser: Any, service: Service, artifacts: Path, look: str) -> None:
     options: dict[str, Any] = {"viewport": {"width": 1100, "height": 900}}
     if look == "phone":
-        options = {"viewport": {"width": 375, "height": 740}, "device_scale_factor": 2,
-                   "is_mobile": True, "has_touch": True}
+        options = {
+            "viewport": {"width": 375, "height": 740},
+            "device_scale_factor": 2,
+            "is_mobile": True,
+            "has_touch": True,
+        }
     context = browser.new_context(color_scheme="dark" if look == "dark" else "light", **options)
     page = context.new_page()
     page.goto(f"{service.url}/billing/refunds/")
@@ -177,8 +187,9 @@ def test_screenshots(browser: Any, service: Service, artifacts: Path, look: str)
     page.get_by_label("Tell us more (optional)").fill("The second step is missing.")
     widget.screenshot(path=str(artifacts / f"feedback-{look}-no.png"))
     if look == "dark":
-        background = page.evaluate("getComputedStyle(document.querySelector('.kb-feedback__comment'))"
-                                   ".backgroundColor")
+        background = page.evaluate(
+            "getComputedStyle(document.querySelector('.kb-feedback__comment')).backgroundColor"
+        )
         assert background != "rgb(255, 255, 255)"
     if look == "phone":
         assert page.evaluate("document.documentElement.scrollWidth") <= 375

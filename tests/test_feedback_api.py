@@ -47,7 +47,9 @@ def test_a_vote_is_stored(service: Service, help_center: Path) -> None:
     response = vote(service, page="billing/invoices", helpful=True, client="api-client-1")
     assert response.status_code == 200, response.text
     assert response.json()["page"] == "billing/invoices"
-    [stored] = [v for v in stored_votes(help_center) if v.client_hash == hash_client("api-client-1")]
+    [stored] = [
+        v for v in stored_votes(help_center) if v.client_hash == hash_client("api-client-1")
+    ]
     assert stored.helpful is True and stored.article_id == "billing/invoices"
     assert len(stored.revision) == 16  # the current revision, taken from the build
 
@@ -58,18 +60,22 @@ def test_a_page_can_be_named_by_its_url(service: Service) -> None:
         assert response.status_code == 200 and response.json()["page"] == "account/password"
 
 
-@pytest.mark.parametrize("body, status, message", [
-    ({"page": "no/such/article", "helpful": True}, 422, "not an article of this site"),
-    ({"page": "billing/invoices", "helpful": "yes"}, 422, "helpful must be a boolean"),
-    ({"page": 42, "helpful": True}, 422, "page must be a string"),
-    ({"helpful": True}, 422, "page is required"),
-    ({"page": "billing/invoices", "helpful": True, "comment": "x" * 1001}, 422, "at most 1000"),
-    ({"page": "billing/invoices", "helpful": True, "extra": 1}, 422, "not a known field"),
-    ({"page": "billing/invoices", "helpful": True, "client": "bad id!"}, 422, "format"),
-    ([1, 2, 3], 422, "must be an object"),
-])
-def test_bad_votes_are_refused_with_a_reason(service: Service, body: object, status: int,
-                                             message: str) -> None:
+@pytest.mark.parametrize(
+    "body, status, message",
+    [
+        ({"page": "no/such/article", "helpful": True}, 422, "not an article of this site"),
+        ({"page": "billing/invoices", "helpful": "yes"}, 422, "helpful must be a boolean"),
+        ({"page": 42, "helpful": True}, 422, "page must be a string"),
+        ({"helpful": True}, 422, "page is required"),
+        ({"page": "billing/invoices", "helpful": True, "comment": "x" * 1001}, 422, "at most 1000"),
+        ({"page": "billing/invoices", "helpful": True, "extra": 1}, 422, "not a known field"),
+        ({"page": "billing/invoices", "helpful": True, "client": "bad id!"}, 422, "format"),
+        ([1, 2, 3], 422, "must be an object"),
+    ],
+)
+def test_bad_votes_are_refused_with_a_reason(
+    service: Service, body: object, status: int, message: str
+) -> None:
     response = httpx.post(f"{service.url}/api/feedback", json=body)
     assert response.status_code == status
     assert message in response.json()["error"]
@@ -87,16 +93,24 @@ def test_invalid_json_and_wrong_content_type(service: Service) -> None:
 
 def test_a_10_mb_body_gets_413_and_the_service_goes_on(service: Service) -> None:
     big = b'{"page": "' + b"a" * (10 * 1024 * 1024) + b'", "helpful": true}'
-    response = httpx.post(f"{service.url}/api/feedback", content=big,
-                          headers={"Content-Type": "application/json"}, timeout=30)
+    response = httpx.post(
+        f"{service.url}/api/feedback",
+        content=big,
+        headers={"Content-Type": "application/json"},
+        timeout=30,
+    )
     assert response.status_code == 413
     assert vote(service, page="billing/invoices", helpful=True).status_code == 200
 
 
 def test_html_and_sql_in_comments_are_kept_as_text(service: Service, help_center: Path) -> None:
     comment = "<script>alert(1)</script> '); DROP TABLE kbgen_votes; --"
-    assert vote(service, page="billing/refunds", helpful=False, comment=comment,
-                client="api-client-3").status_code == 200
+    assert (
+        vote(
+            service, page="billing/refunds", helpful=False, comment=comment, client="api-client-3"
+        ).status_code
+        == 200
+    )
     stored = [v for v in stored_votes(help_center) if v.client_hash == hash_client("api-client-3")]
     assert stored[0].comment == comment
 
@@ -124,11 +138,17 @@ def test_search_log(service: Service, help_center: Path) -> None:
 
 
 def test_other_origins_are_refused(service: Service) -> None:
-    response = httpx.post(f"{service.url}/api/feedback", headers={"Origin": "https://evil.example"},
-                          json={"page": "billing/invoices", "helpful": True})
+    response = httpx.post(
+        f"{service.url}/api/feedback",
+        headers={"Origin": "https://evil.example"},
+        json={"page": "billing/invoices", "helpful": True},
+    )
     assert response.status_code == 403 and "--cors-origin" in response.json()["error"]
-    same = httpx.post(f"{service.url}/api/feedback", headers={"Origin": service.url},
-                      json={"page": "billing/invoices", "helpful": True})
+    same = httpx.post(
+        f"{service.url}/api/feedback",
+        headers={"Origin": service.url},
+        json={"page": "billing/invoices", "helpful": True},
+    )
     assert same.status_code == 200
 
 
@@ -136,12 +156,14 @@ def test_an_allowed_origin_gets_cors_headers(help_center: Path) -> None:
     origin = "https://help.example.com"
     with Service(help_center, "--cors-origin", origin) as service:
         url = f"{service.url}/api/feedback"
-        preflight = httpx.options(url, headers={"Origin": origin,
-                                                "Access-Control-Request-Method": "POST"})
+        preflight = httpx.options(
+            url, headers={"Origin": origin, "Access-Control-Request-Method": "POST"}
+        )
         assert preflight.status_code == 204
         assert preflight.headers["access-control-allow-origin"] == origin
-        response = httpx.post(url, headers={"Origin": origin},
-                              json={"page": "billing/invoices", "helpful": True})
+        response = httpx.post(
+            url, headers={"Origin": origin}, json={"page": "billing/invoices", "helpful": True}
+        )
         assert response.status_code == 200
         assert response.headers["access-control-allow-origin"] == origin
 
@@ -183,14 +205,23 @@ def test_a_full_disk_gets_503_and_the_service_recovers(help_center: Path, tmp_pa
                 while True:
                     out.write(b"\0" * 65536)
                     out.flush()
-            response = vote(service, page="billing/refunds", helpful=False, comment="x" * 900,
-                            client="full-disk-client")
+            response = vote(
+                service,
+                page="billing/refunds",
+                helpful=False,
+                comment="x" * 900,
+                client="full-disk-client",
+            )
             assert response.status_code == 503
             assert "disk is full" in response.json()["error"]
             assert httpx.get(f"{service.url}/billing/refunds/").status_code == 200
             filler.unlink()
-            assert vote(service, page="billing/refunds", helpful=False,
-                        client="full-disk-client").status_code == 200
+            assert (
+                vote(
+                    service, page="billing/refunds", helpful=False, client="full-disk-client"
+                ).status_code
+                == 200
+            )
         assert len(stored_votes(help_center, db)) == 2
 
 

@@ -57,8 +57,16 @@ def store(store_url: str) -> Iterator[FeedbackStore]:
 
 
 def test_a_vote_is_stored_with_what_it_says(store: FeedbackStore) -> None:
-    store.record_vote(Vote("billing/refunds", "abc123", False, "client-0001", "Out of date",
-                           "The screenshots show the old menu"))
+    store.record_vote(
+        Vote(
+            "billing/refunds",
+            "abc123",
+            False,
+            "client-0001",
+            "Out of date",
+            "The screenshots show the old menu",
+        )
+    )
     [vote] = store.votes()
     assert (vote.article_id, vote.revision, vote.helpful) == ("billing/refunds", "abc123", False)
     assert (vote.reason, vote.comment) == ("Out of date", "The screenshots show the old menu")
@@ -72,14 +80,26 @@ def test_a_changed_mind_replaces_the_earlier_vote(store: FeedbackStore) -> None:
     store.record_vote(Vote("a", "r2", True, "client-0001"))  # a new revision is a new question
     store.record_vote(Vote("a", "r1", True, "client-0002"))
     votes = sorted((v.revision, v.client_hash, v.helpful, v.reason) for v in store.votes())
-    assert votes == sorted([("r1", hash_client("client-0001"), False, "Hard to follow"),
-                            ("r2", hash_client("client-0001"), True, None),
-                            ("r1", hash_client("client-0002"), True, None)])
+    assert votes == sorted(
+        [
+            ("r1", hash_client("client-0001"), False, "Hard to follow"),
+            ("r2", hash_client("client-0001"), True, None),
+            ("r1", hash_client("client-0002"), True, None),
+        ]
+    )
 
 
 def test_personal_data_is_masked_before_it_is_written(store: FeedbackStore, store_url: str) -> None:
-    store.record_vote(Vote("a", "r1", False, "client-0001", None,
-                           "Mail me at jane.doe@example.com or call +1 (555) 123-4567"))
+    store.record_vote(
+        Vote(
+            "a",
+            "r1",
+            False,
+            "client-0001",
+            None,
+            "Mail me at jane.doe@example.com or call +1 (555) 123-4567",
+        )
+    )
     store.log_search("refund for jane.doe@example.com", 0).result()
     [vote] = store.votes()
     assert vote.comment == "Mail me at [email] or call [phone]"
@@ -117,16 +137,32 @@ def test_concurrent_votes_are_all_kept(store: FeedbackStore) -> None:
 def test_summaries(store: FeedbackStore) -> None:
     day = 86400.0
     now = time.time()
-    for i, (helpful, reason) in enumerate([(True, None), (False, "Out of date"),
-                                           (False, "Out of date"), (False, "Hard to follow")]):
-        store.submit_vote(Vote("a", "r1", helpful, f"client-000{i}", reason,
-                               f"comment {i}" if i else None, at=now - i * day)).result()
+    for i, (helpful, reason) in enumerate(
+        [(True, None), (False, "Out of date"), (False, "Out of date"), (False, "Hard to follow")]
+    ):
+        store.submit_vote(
+            Vote(
+                "a",
+                "r1",
+                helpful,
+                f"client-000{i}",
+                reason,
+                f"comment {i}" if i else None,
+                at=now - i * day,
+            )
+        ).result()
     store.record_vote(Vote("b", "r1", True, "client-0009", at=now - 40 * day))
-    assert [(a.article_id, a.votes, a.helpful) for a in store.article_votes()] == \
-        [("a", 4, 1), ("b", 1, 1)]
-    assert [(a.article_id, a.votes) for a in store.article_votes(since=now - 10 * day)] == [("a", 4)]
-    assert [(r.reason, r.count) for r in store.reason_counts()] == \
-        [("Out of date", 2), ("Hard to follow", 1)]
+    assert [(a.article_id, a.votes, a.helpful) for a in store.article_votes()] == [
+        ("a", 4, 1),
+        ("b", 1, 1),
+    ]
+    assert [(a.article_id, a.votes) for a in store.article_votes(since=now - 10 * day)] == [
+        ("a", 4)
+    ]
+    assert [(r.reason, r.count) for r in store.reason_counts()] == [
+        ("Out of date", 2),
+        ("Hard to follow", 1),
+    ]
     comments = store.latest_comments(per_article=2)
     assert [c.comment for c in comments] == ["comment 1", "comment 2"]
     days = store.daily_votes(since=now - 10 * day)
@@ -141,8 +177,10 @@ def test_search_log_and_content_gaps(store: FeedbackStore) -> None:
     store.log_search("refund", 4, "billing/refunds/", search_id="search-0001").result()
     store.log_search("invoice", 2).result()
     gaps = store.search_gaps()
-    assert [(g.query.lower(), g.searches, g.no_result, g.no_click) for g in gaps] == \
-        [("cancel  subscription?", 3, 3, 0), ("invoice", 1, 0, 1)]
+    assert [(g.query.lower(), g.searches, g.no_result, g.no_click) for g in gaps] == [
+        ("cancel  subscription?", 3, 3, 0),
+        ("invoice", 1, 0, 1),
+    ]
     assert store.search_count() == 5
     opened = [s for s in store.searches() if s.search_id == "search-0001"]
     assert [s.opened_url for s in opened] == ["billing/refunds/"]
@@ -178,6 +216,7 @@ def test_sqlite_is_in_wal_mode_and_syncs_each_commit(tmp_path: Path) -> None:
 @pytest.mark.postgres
 def test_postgres_unreachable_is_a_clear_error() -> None:
     postgres_url()
-    with pytest.raises(StoreError, match="cannot open the PostgreSQL feedback database at "
-                                         "127.0.0.1:1/"):
+    with pytest.raises(
+        StoreError, match="cannot open the PostgreSQL feedback database at 127.0.0.1:1/"
+    ):
         open_store("postgresql://kbgen:secret@127.0.0.1:1/nothing")

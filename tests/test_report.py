@@ -41,32 +41,55 @@ def db(tmp_path: Path) -> str:
     now = time.time()
     with open_store(url) as store:
         for i in range(300):  # popular, mostly fine
-            store.submit_vote(Vote("popular", "r1", i % 10 != 0, f"client-p{i:04d}",
-                                   None if i % 10 else "Out of date", at=now - (i % 5) * DAY))
+            store.submit_vote(
+                Vote(
+                    "popular",
+                    "r1",
+                    i % 10 != 0,
+                    f"client-p{i:04d}",
+                    None if i % 10 else "Out of date",
+                    at=now - (i % 5) * DAY,
+                )
+            )
         for i in range(3):  # three readers, all unhappy
             store.submit_vote(Vote("small", "r1", False, f"client-s{i:04d}", "Hard to follow"))
         for i in range(40):  # many readers, mostly unhappy
-            store.submit_vote(Vote("broken", "r1", i % 4 == 0, f"client-b{i:04d}",
-                                   None if i % 4 == 0 else "Something is wrong",
-                                   f"<script>alert({i})</script> mail me a{i}@example.com"))
+            store.submit_vote(
+                Vote(
+                    "broken",
+                    "r1",
+                    i % 4 == 0,
+                    f"client-b{i:04d}",
+                    None if i % 4 == 0 else "Something is wrong",
+                    f"<script>alert({i})</script> mail me a{i}@example.com",
+                )
+            )
         store.record_vote(Vote("old", "r1", False, "client-o0001", at=now - 90 * DAY))
-        for query, results, opened in [("cancel plan", 0, None), ("Cancel plan", 0, None),
-                                       ("refund", 3, None), ("refund", 3, "billing/refunds/")]:
+        for query, results, opened in [
+            ("cancel plan", 0, None),
+            ("Cancel plan", 0, None),
+            ("refund", 3, None),
+            ("refund", 3, "billing/refunds/"),
+        ]:
             store.log_search(query, results, opened).result()
     return url
 
 
 def test_report_ranks_articles_and_finds_gaps(db: str) -> None:
     with open_store(db) as store:
-        report = build_report(store, time.time() - 30 * DAY, {"broken": {"title": "Broken", "url": "b/"}})
+        report = build_report(
+            store, time.time() - 30 * DAY, {"broken": {"title": "Broken", "url": "b/"}}
+        )
     assert [a.id for a in report.articles] == ["popular", "broken", "small"]
     assert [a.id for a in report.needs_work][:2] == ["broken", "small"]
     broken = report.articles[1]
     assert broken.title == "Broken" and broken.reasons == [("Something is wrong", 30)]
     assert len(broken.comments) == 3 and "[email]" in broken.comments[0].text
     assert report.votes == 343 and sum(d.votes for d in report.days) == 343
-    assert [(g.query.lower(), g.no_result, g.no_click) for g in report.gaps] == \
-        [("cancel plan", 2, 0), ("refund", 0, 1)]
+    assert [(g.query.lower(), g.no_result, g.no_click) for g in report.gaps] == [
+        ("cancel plan", 2, 0),
+        ("refund", 0, 1),
+    ]
 
 
 def test_every_format(db: str) -> None:
@@ -86,12 +109,27 @@ def test_every_format(db: str) -> None:
 
 def test_cli_report_writes_html_and_errors_are_one_line(db: str, tmp_path: Path) -> None:
     out = tmp_path / "report.html"
-    result = CliRunner().invoke(main, ["report", "--db", db, "--since", "all", "--format", "html",
-                                       "-o", str(out), "-f", str(tmp_path / "none.yml")])
+    result = CliRunner().invoke(
+        main,
+        [
+            "report",
+            "--db",
+            db,
+            "--since",
+            "all",
+            "--format",
+            "html",
+            "-o",
+            str(out),
+            "-f",
+            str(tmp_path / "none.yml"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert out.read_text().startswith("<!DOCTYPE html>")
-    result = CliRunner().invoke(main, ["report", "--db", str(tmp_path / "nope.db"),
-                                       "-f", str(tmp_path / "none.yml")])
+    result = CliRunner().invoke(
+        main, ["report", "--db", str(tmp_path / "nope.db"), "-f", str(tmp_path / "none.yml")]
+    )
     assert result.exit_code == 1 and "no feedback database" in result.output
     assert "Traceback" not in result.output
     result = CliRunner().invoke(main, ["report", "--help"])

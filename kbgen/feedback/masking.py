@@ -1,4 +1,4 @@
-"""Masking of personal data in free text: e-mail addresses and phone numbers never reach the store."""
+"""Masking of personal data in free text: no e-mail address or phone number reaches the store."""
 
 from __future__ import annotations
 

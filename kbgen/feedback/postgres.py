@@ -16,7 +16,7 @@ _MIGRATION_LOCK = 0x6B62
 
 
 class PostgresStore(SqlStore):
-    """Votes and searches in PostgreSQL; each commit is durable (synchronous_commit) before the ack."""
+    """Votes and searches in PostgreSQL; each commit is durable before it is acknowledged."""
 
     day_expr = "CAST(FLOOR(created_at / 86400) AS INTEGER)"
 
@@ -25,14 +25,19 @@ class PostgresStore(SqlStore):
         try:
             info = conninfo_to_dict(url)
         except psycopg.Error as exc:
-            raise StoreError(f"not a PostgreSQL URL ({exc}); use postgresql://user@host/dbname") from None
+            raise StoreError(
+                f"not a PostgreSQL URL ({exc}); use postgresql://user@host/dbname"
+            ) from None
         # Never show the password.
-        self.where = f"{info.get('host', 'localhost')}:{info.get('port', 5432)}/{info.get('dbname', '')}"
+        self.where = (
+            f"{info.get('host', 'localhost')}:{info.get('port', 5432)}/{info.get('dbname', '')}"
+        )
         super().__init__(f"PostgreSQL {self.where}")
 
     def _connect(self) -> Any:
-        return psycopg.connect(self.url, connect_timeout=_CONNECT_TIMEOUT_S,
-                               application_name="kbgen")
+        return psycopg.connect(
+            self.url, connect_timeout=_CONNECT_TIMEOUT_S, application_name="kbgen"
+        )
 
     def _sql(self, sql: str) -> str:
         return sql.replace("?", "%s")
@@ -46,6 +51,7 @@ class PostgresStore(SqlStore):
             return None
         first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         if isinstance(exc, psycopg.OperationalError):
-            return StoreError(f"cannot {doing} the PostgreSQL feedback database at {self.where}: "
-                              f"{first_line}")
+            return StoreError(
+                f"cannot {doing} the PostgreSQL feedback database at {self.where}: {first_line}"
+            )
         return StoreError(f"PostgreSQL feedback database at {self.where}: {first_line}")

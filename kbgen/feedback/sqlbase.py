@@ -84,8 +84,10 @@ class SqlStore(FeedbackStore):
         current = version()
         conn.commit()
         if current > migrations.latest():
-            raise StoreError(f"{self.description}: made by a newer kbgen (schema {current}); "
-                             "upgrade kbgen to use it")
+            raise StoreError(
+                f"{self.description}: made by a newer kbgen (schema {current}); "
+                "upgrade kbgen to use it"
+            )
         if current == migrations.latest():
             return
         self._begin(conn, migrating=True)
@@ -105,7 +107,9 @@ class SqlStore(FeedbackStore):
                 self._drop_connection()  # the next batch reconnects, e.g. once the disk has room
                 raise
 
-    def _write_rows(self, votes: list[tuple[object, ...]], searches: list[tuple[object, ...]]) -> None:
+    def _write_rows(
+        self, votes: list[tuple[object, ...]], searches: list[tuple[object, ...]]
+    ) -> None:
         if self._conn is None:
             self._conn = self._connect()
         conn = self._conn
@@ -142,24 +146,35 @@ class SqlStore(FeedbackStore):
         self._rows("SELECT COUNT(*) FROM kbgen_schema")
 
     def votes(self, since: float = 0.0) -> list[StoredVote]:
-        rows = self._rows(f"SELECT {_VOTE_COLUMNS} FROM kbgen_votes WHERE created_at >= ? "
-                          "ORDER BY created_at", (since,))
+        rows = self._rows(
+            f"SELECT {_VOTE_COLUMNS} FROM kbgen_votes WHERE created_at >= ? ORDER BY created_at",
+            (since,),
+        )
         return [StoredVote(r[0], r[1], r[2], bool(r[3]), r[4], r[5], r[6]) for r in rows]
 
     def searches(self, since: float = 0.0) -> list[StoredSearch]:
-        rows = self._rows(f"SELECT {_SEARCH_COLUMNS} FROM kbgen_searches WHERE created_at >= ? "
-                          "ORDER BY created_at", (since,))
+        rows = self._rows(
+            f"SELECT {_SEARCH_COLUMNS} FROM kbgen_searches WHERE created_at >= ? "
+            "ORDER BY created_at",
+            (since,),
+        )
         return [StoredSearch(*r) for r in rows]
 
     def article_votes(self, since: float = 0.0) -> list[ArticleVotes]:
-        rows = self._rows(f"SELECT article_id, COUNT(*), {_HELPFUL} FROM kbgen_votes "
-                          "WHERE created_at >= ? GROUP BY article_id ORDER BY article_id", (since,))
+        rows = self._rows(
+            f"SELECT article_id, COUNT(*), {_HELPFUL} FROM kbgen_votes "
+            "WHERE created_at >= ? GROUP BY article_id ORDER BY article_id",
+            (since,),
+        )
         return [ArticleVotes(r[0], int(r[1]), int(r[2])) for r in rows]
 
     def reason_counts(self, since: float = 0.0) -> list[ReasonCount]:
-        rows = self._rows("SELECT article_id, reason, COUNT(*) FROM kbgen_votes "
-                          "WHERE created_at >= ? AND reason IS NOT NULL AND NOT helpful "
-                          "GROUP BY article_id, reason ORDER BY COUNT(*) DESC, reason", (since,))
+        rows = self._rows(
+            "SELECT article_id, reason, COUNT(*) FROM kbgen_votes "
+            "WHERE created_at >= ? AND reason IS NOT NULL AND NOT helpful "
+            "GROUP BY article_id, reason ORDER BY COUNT(*) DESC, reason",
+            (since,),
+        )
         return [ReasonCount(r[0], r[1], int(r[2])) for r in rows]
 
     def latest_comments(self, since: float = 0.0, per_article: int = 3) -> list[StoredVote]:
@@ -167,17 +182,23 @@ class SqlStore(FeedbackStore):
             f"SELECT {_VOTE_COLUMNS} FROM (SELECT *, ROW_NUMBER() OVER ("
             "PARTITION BY article_id ORDER BY created_at DESC) AS n FROM kbgen_votes "
             "WHERE created_at >= ? AND comment IS NOT NULL) AS c WHERE n <= ? "
-            "ORDER BY article_id, created_at DESC", (since, per_article))
+            "ORDER BY article_id, created_at DESC",
+            (since, per_article),
+        )
         return [StoredVote(r[0], r[1], r[2], bool(r[3]), r[4], r[5], r[6]) for r in rows]
 
     def daily_votes(self, since: float = 0.0) -> list[DayVotes]:
-        rows = self._rows(f"SELECT {self.day_expr} AS day, COUNT(*), {_HELPFUL} FROM kbgen_votes "
-                          "WHERE created_at >= ? GROUP BY day ORDER BY day", (since,))
+        rows = self._rows(
+            f"SELECT {self.day_expr} AS day, COUNT(*), {_HELPFUL} FROM kbgen_votes "
+            "WHERE created_at >= ? GROUP BY day ORDER BY day",
+            (since,),
+        )
         return [DayVotes(int(r[0]), int(r[1]), int(r[2])) for r in rows]
 
     def search_count(self, since: float = 0.0) -> int:
-        return int(self._rows("SELECT COUNT(*) FROM kbgen_searches WHERE created_at >= ?",
-                              (since,))[0][0])
+        return int(
+            self._rows("SELECT COUNT(*) FROM kbgen_searches WHERE created_at >= ?", (since,))[0][0]
+        )
 
     def search_gaps(self, since: float = 0.0, limit: int = 20) -> list[SearchGap]:
         rows = self._rows(
@@ -186,5 +207,6 @@ class SqlStore(FeedbackStore):
             "SUM(CASE WHEN result_count > 0 AND opened_url IS NULL THEN 1 ELSE 0 END) "
             f"FROM kbgen_searches WHERE created_at >= ? AND query_key <> '' GROUP BY query_key "
             f"HAVING {_FAILED} > 0 ORDER BY {_FAILED} DESC, COUNT(*) DESC, MIN(query) LIMIT ?",
-            (since, limit))
+            (since, limit),
+        )
         return [SearchGap(r[0], int(r[1]), int(r[2]), int(r[3])) for r in rows]

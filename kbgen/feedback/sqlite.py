@@ -1,4 +1,4 @@
-"""The embedded store: one SQLite file in WAL mode, each commit synced to disk before it is acknowledged."""
+"""The embedded store: one SQLite file in WAL mode, each commit synced to disk before the ack."""
 
 from __future__ import annotations
 
@@ -18,18 +18,23 @@ class SqliteStore(SqlStore):
     def __init__(self, path: Path) -> None:
         self.path = path.expanduser().resolve()
         if not self.path.parent.is_dir():
-            raise StoreError(f"{self.path.parent}: no such folder for the feedback database; "
-                             "create it or pass another --db")
+            raise StoreError(
+                f"{self.path.parent}: no such folder for the feedback database; "
+                "create it or pass another --db"
+            )
         super().__init__(f"SQLite {self.path}")
 
     def _connect(self) -> Any:
-        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
-                               timeout=_BUSY_MS / 1000)
+        conn = sqlite3.connect(
+            self.path, isolation_level=None, check_same_thread=False, timeout=_BUSY_MS / 1000
+        )
         try:
             mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
             if mode != "wal":
-                raise StoreError(f"{self.path}: cannot switch the feedback database to WAL mode "
-                                 f"(it stays in {mode!r}); is its folder writable?")
+                raise StoreError(
+                    f"{self.path}: cannot switch the feedback database to WAL mode "
+                    f"(it stays in {mode!r}); is its folder writable?"
+                )
             # FULL: a commit returns only after the write-ahead log is fsynced.
             conn.execute("PRAGMA synchronous=FULL")
         except BaseException:
@@ -48,8 +53,10 @@ class SqliteStore(SqlStore):
         if "disk is full" in text or getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
             return StoreError(f"cannot {doing} {where}: the disk is full; free some space")
         if "readonly" in text or "read-only" in text:
-            return StoreError(f"cannot {doing} {where}: it is read-only; make the file and its "
-                              "folder writable by the service")
+            return StoreError(
+                f"cannot {doing} {where}: it is read-only; make the file and its "
+                "folder writable by the service"
+            )
         if "locked" in text or "busy" in text:
             return StoreError(f"cannot {doing} {where}: another process holds it locked")
         if "unable to open" in text:

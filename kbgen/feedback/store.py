@@ -135,12 +135,19 @@ class FeedbackStore(ABC):
     def submit_vote(self, vote: Vote) -> Future[None]:
         """Queue a vote; the future completes once it is durably stored (or fails)."""
         at = vote.at if vote.at is not None else time.time()
-        row = (vote.page, vote.revision, hash_client(vote.client), bool(vote.helpful),
-               _clean(vote.reason, MAX_REASON), _clean(vote.comment, MAX_COMMENT), at)
+        row = (
+            vote.page,
+            vote.revision,
+            hash_client(vote.client),
+            bool(vote.helpful),
+            _clean(vote.reason, MAX_REASON),
+            _clean(vote.comment, MAX_COMMENT),
+            at,
+        )
         return self._writer.submit(("vote", row))
 
     def record_vote(self, vote: Vote) -> None:
-        """Store a vote and wait until it is on disk; a later vote of the same client replaces it."""
+        """Store a vote, waiting until it is on disk; the same client's later vote replaces it."""
         self.submit_vote(vote).result()
 
     def log_search(
@@ -159,8 +166,15 @@ class FeedbackStore(ABC):
         """Queue a search event; one with a known `search_id` updates that search (e.g. a click)."""
         masked = _clean(event.query, MAX_QUERY) or ""
         at = event.at if event.at is not None else time.time()
-        row = (event.search_id or uuid.uuid4().hex, masked, query_key(masked),
-               max(0, int(event.result_count)), event.opened_url or None, event.source[:20], at)
+        row = (
+            event.search_id or uuid.uuid4().hex,
+            masked,
+            query_key(masked),
+            max(0, int(event.result_count)),
+            event.opened_url or None,
+            event.source[:20],
+            at,
+        )
         return self._writer.submit(("search", row))
 
     def close(self) -> None:
@@ -232,12 +246,16 @@ def open_store(url: str) -> FeedbackStore:
         return PostgresStore(url)
     if url.startswith("sqlite:"):
         if not url.startswith("sqlite:///"):
-            raise StoreError(f"{url}: write SQLite URLs as sqlite:///relative/path.db or "
-                             "sqlite:////absolute/path.db")
-        path = url[len("sqlite:///"):]
+            raise StoreError(
+                f"{url}: write SQLite URLs as sqlite:///relative/path.db or "
+                "sqlite:////absolute/path.db"
+            )
+        path = url[len("sqlite:///") :]
     elif "://" in url:
-        raise StoreError(f"{url.split('://')[0]}://: unknown database; use sqlite:///path.db or "
-                         "postgresql://user@host/dbname")
+        raise StoreError(
+            f"{url.split('://')[0]}://: unknown database; use sqlite:///path.db or "
+            "postgresql://user@host/dbname"
+        )
     else:
         path = url
     if path in ("", ":memory:") or path.startswith("file:"):

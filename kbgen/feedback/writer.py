@@ -1,4 +1,4 @@
-"""Group commit: one thread writes whatever is queued in one transaction, then acknowledges it all."""
+"""Group commit: one thread writes all that is queued in one transaction, then acknowledges it."""
 
 from __future__ import annotations
 

@@ -20,5 +20,12 @@ def render(report: Report, fmt: str, *, site_name: str = "Help center", base_url
     return as_table(report)
 
 
-__all__ = ["FORMATS", "Report", "build_report", "load_titles", "parse_since", "render",
-           "wilson_lower"]
+__all__ = [
+    "FORMATS",
+    "Report",
+    "build_report",
+    "load_titles",
+    "parse_since",
+    "render",
+    "wilson_lower",
+]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from html import escape
 
 from kbgen.report.charts import gap_bars, votes_over_time
@@ -20,21 +20,27 @@ body { margin: 0 auto; max-width: 1100px; padding: 1.5rem; font: 15px/1.5 system
 h1 { font-size: 1.6rem; margin: 0 0 .2rem; } h2 { font-size: 1.15rem; margin: 2rem 0 .6rem; }
 .muted { color: var(--muted); }
 .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(10rem, 1fr)); gap: .8rem; }
-.card { background: var(--card); border: 1px solid var(--line); border-radius: .5rem; padding: .7rem 1rem; }
+.card { background: var(--card); border: 1px solid var(--line); border-radius: .5rem;
+  padding: .7rem 1rem; }
 .card b { display: block; font-size: 1.5rem; }
 table { width: 100%; border-collapse: collapse; }
-th, td { text-align: left; vertical-align: top; padding: .45rem .5rem; border-bottom: 1px solid var(--line); }
+th, td { text-align: left; vertical-align: top; padding: .45rem .5rem;
+  border-bottom: 1px solid var(--line); }
 th { font-size: .8rem; color: var(--muted); font-weight: 600; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .bar { display: block; height: .55rem; border-radius: .3rem; background: var(--good); }
-.bar-bg { display: inline-block; width: 5rem; height: .55rem; border-radius: .3rem; background: var(--bad);
+.bar-bg { display: inline-block; width: 5rem; height: .55rem; border-radius: .3rem;
+  background: var(--bad);
   vertical-align: middle; overflow: hidden; margin-right: .4rem; }
-.comment { margin: .2rem 0; padding: .3rem .5rem; background: var(--card); border-left: 3px solid var(--line);
+.comment { margin: .2rem 0; padding: .3rem .5rem; background: var(--card);
+  border-left: 3px solid var(--line);
   white-space: pre-wrap; overflow-wrap: anywhere; }
 .tag { font-size: .75rem; color: var(--muted); }
-svg { max-width: 100%; height: auto; } svg text { fill: var(--fg); font: 11px system-ui, sans-serif; }
+svg { max-width: 100%; height: auto; } svg text { fill: var(--fg);
+  font: 11px system-ui, sans-serif; }
 svg .grid { stroke: var(--line); } svg .good { fill: var(--good); } svg .bad { fill: var(--bad); }
-svg .accent { fill: var(--accent); } svg .line { stroke: var(--accent); fill: none; stroke-width: 2; }
+svg .accent { fill: var(--accent); } svg .line { stroke: var(--accent); fill: none;
+  stroke-width: 2; }
 a { color: var(--accent); }
 """
 
@@ -44,12 +50,14 @@ def _pct(value: float) -> str:
 
 
 def _when(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _share_cell(a: ArticleReport) -> str:
-    return (f'<span class="bar-bg" role="img" aria-label="{_pct(a.share)} helpful">'
-            f'<span class="bar" style="width:{a.share * 100:.1f}%"></span></span>{_pct(a.share)}')
+    return (
+        f'<span class="bar-bg" role="img" aria-label="{_pct(a.share)} helpful">'
+        f'<span class="bar" style="width:{a.share * 100:.1f}%"></span></span>{_pct(a.share)}'
+    )
 
 
 def _article_link(a: ArticleReport, base_url: str) -> str:
@@ -62,8 +70,10 @@ def _article_link(a: ArticleReport, base_url: str) -> str:
 def _comments(a: ArticleReport) -> str:
     return "".join(
         f'<div class="comment"><span class="tag">{"Yes" if c.helpful else "No"}'
-        f'{" · " + escape(c.reason) if c.reason else ""} · {_when(c.at)}</span>\n'
-        f"{escape(c.text)}</div>" for c in a.comments)
+        f"{' · ' + escape(c.reason) if c.reason else ''} · {_when(c.at)}</span>\n"
+        f"{escape(c.text)}</div>"
+        for c in a.comments
+    )
 
 
 def _needs_work(report: Report, base_url: str) -> str:
@@ -71,21 +81,30 @@ def _needs_work(report: Report, base_url: str) -> str:
         return "<p class='muted'>No article has a “No” vote in this period.</p>"
     rows = "".join(
         f"<tr><td>{_article_link(a, base_url)}</td><td class='num'>{a.votes}</td>"
-        f"<td class='num'>{_pct(1 - a.share)}</td><td class='num'>{_pct(a.unhelpful_lower_bound)}</td>"
+        f"<td class='num'>{_pct(1 - a.share)}</td>"
+        f"<td class='num'>{_pct(a.unhelpful_lower_bound)}</td>"
         f"<td>{escape(', '.join(f'{r} ({n})' for r, n in a.reasons))}</td>"
-        f"<td>{_comments(a)}</td></tr>" for a in report.needs_work)
-    return ("<table><thead><tr><th>Article</th><th>Votes</th><th>Not helpful</th>"
-            "<th>At least (95%)</th><th>Top reasons</th><th>Latest comments</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>")
+        f"<td>{_comments(a)}</td></tr>"
+        for a in report.needs_work
+    )
+    return (
+        "<table><thead><tr><th>Article</th><th>Votes</th><th>Not helpful</th>"
+        "<th>At least (95%)</th><th>Top reasons</th><th>Latest comments</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )
 
 
 def _all_articles(report: Report, base_url: str) -> str:
     rows = "".join(
         f"<tr><td>{_article_link(a, base_url)}</td><td class='num'>{a.votes}</td>"
         f"<td class='num'>{a.helpful}</td><td>{_share_cell(a)}</td>"
-        f"<td class='num'>{_pct(a.lower_bound)}</td></tr>" for a in report.articles)
-    return ("<table><thead><tr><th>Article</th><th>Votes</th><th>Helpful</th><th>Share helpful</th>"
-            f"<th>Lower bound (95%)</th></tr></thead><tbody>{rows}</tbody></table>")
+        f"<td class='num'>{_pct(a.lower_bound)}</td></tr>"
+        for a in report.articles
+    )
+    return (
+        "<table><thead><tr><th>Article</th><th>Votes</th><th>Helpful</th><th>Share helpful</th>"
+        f"<th>Lower bound (95%)</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
 
 
 def _gaps(report: Report) -> str:
@@ -94,22 +113,31 @@ def _gaps(report: Report) -> str:
     rows = "".join(
         f"<tr><td>{escape(g.query)}</td><td class='num'>{g.searches}</td>"
         f"<td class='num'>{g.no_result}</td><td class='num'>{g.no_click}</td></tr>"
-        for g in report.gaps)
-    return (gap_bars(report.gaps) + "<table><thead><tr><th>Query</th><th>Searches</th>"
-            f"<th>No result</th><th>No click</th></tr></thead><tbody>{rows}</tbody></table>")
+        for g in report.gaps
+    )
+    return (
+        gap_bars(report.gaps) + "<table><thead><tr><th>Query</th><th>Searches</th>"
+        f"<th>No result</th><th>No click</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
 
 
 def as_html(report: Report, site_name: str = "Help center", base_url: str = "") -> str:
     """The dashboard a writer opens in a browser."""
     share = _pct(report.helpful / report.votes) if report.votes else "–"
-    cards = "".join(f'<div class="card"><b>{value}</b><span class="muted">{label}</span></div>'
-                    for value, label in [(report.votes, "votes"), (share, "found it helpful"),
-                                         (len(report.articles), "articles voted on"),
-                                         (report.searches, "searches logged")])
+    cards = "".join(
+        f'<div class="card"><b>{value}</b><span class="muted">{label}</span></div>'
+        for value, label in [
+            (report.votes, "votes"),
+            (share, "found it helpful"),
+            (len(report.articles), "articles voted on"),
+            (report.searches, "searches logged"),
+        ]
+    )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy"
+  content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <title>Feedback report · {escape(site_name)}</title><style>{_CSS}</style></head>
 <body>
 <h1>Feedback report · {escape(site_name)}</h1>

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from rich.console import Console
 from rich.table import Table
@@ -14,7 +14,7 @@ from kbgen.report.summary import Report
 
 
 def _day(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%d")
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d")
 
 
 def _pct(value: float) -> str:
@@ -35,31 +35,65 @@ def as_csv(report: Report) -> str:
     """One row per article, for spreadsheets."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["id", "title", "url", "votes", "helpful", "share_helpful", "lower_bound",
-                     "top_reasons", "latest_comment"])
+    writer.writerow(
+        [
+            "id",
+            "title",
+            "url",
+            "votes",
+            "helpful",
+            "share_helpful",
+            "lower_bound",
+            "top_reasons",
+            "latest_comment",
+        ]
+    )
     for a in report.articles:
         reasons = "; ".join(f"{r} ({n})" for r, n in a.reasons)
         comment = a.comments[0].text if a.comments else ""
-        writer.writerow([a.id, a.title, a.url, a.votes, a.helpful, f"{a.share:.3f}",
-                         f"{a.lower_bound:.3f}", reasons, comment])
+        writer.writerow(
+            [
+                a.id,
+                a.title,
+                a.url,
+                a.votes,
+                a.helpful,
+                f"{a.share:.3f}",
+                f"{a.lower_bound:.3f}",
+                reasons,
+                comment,
+            ]
+        )
     return out.getvalue()
 
 
 def as_table(report: Report, width: int = 120) -> str:
     """Readable tables for a terminal."""
-    console = Console(file=io.StringIO(), width=width, color_system=None, markup=False,
-                      highlight=False, emoji=False)
+    console = Console(
+        file=io.StringIO(),
+        width=width,
+        color_system=None,
+        markup=False,
+        highlight=False,
+        emoji=False,
+    )
     share = _pct(report.helpful / report.votes) if report.votes else "-"
-    console.print(f"Feedback {period(report)}: {report.votes} votes, {share} helpful; "
-                  f"{report.searches} searches logged")
+    console.print(
+        f"Feedback {period(report)}: {report.votes} votes, {share} helpful; "
+        f"{report.searches} searches logged"
+    )
     if report.needs_work:
         table = Table(title="Articles most in need of work", title_justify="left")
         for column in ("Article", "Votes", "Not helpful", "Top reasons", "Latest comment"):
             table.add_column(column, overflow="fold")
         for a in report.needs_work:
-            table.add_row(a.title, str(a.votes), _pct(1 - a.share),
-                          ", ".join(f"{r} ({n})" for r, n in a.reasons),
-                          a.comments[0].text if a.comments else "")
+            table.add_row(
+                a.title,
+                str(a.votes),
+                _pct(1 - a.share),
+                ", ".join(f"{r} ({n})" for r, n in a.reasons),
+                a.comments[0].text if a.comments else "",
+            )
         console.print(table)
     table = Table(title="All articles", title_justify="left")
     for column in ("Article", "Votes", "Helpful", "Share", "Lower bound"):
@@ -68,7 +102,9 @@ def as_table(report: Report, width: int = 120) -> str:
         table.add_row(a.title, str(a.votes), str(a.helpful), _pct(a.share), _pct(a.lower_bound))
     console.print(table)
     if report.gaps:
-        table = Table(title="Content gaps: searches with no result or no click", title_justify="left")
+        table = Table(
+            title="Content gaps: searches with no result or no click", title_justify="left"
+        )
         for column in ("Query", "Searches", "No result", "No click"):
             table.add_column(column, overflow="fold")
         for g in report.gaps:

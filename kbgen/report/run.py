@@ -10,8 +10,14 @@ from kbgen.paths import state_dir
 from kbgen.report import build_report, load_titles, parse_since, render
 
 
-def write_report(config_file: str | Path = "mkdocs.yml", *, db_url: str | None = None,
-                 since: str = "30d", fmt: str = "table", output: str | Path | None = None) -> str:
+def write_report(
+    config_file: str | Path = "mkdocs.yml",
+    *,
+    db_url: str | None = None,
+    since: str = "30d",
+    fmt: str = "table",
+    output: str | Path | None = None,
+) -> str:
     """Render the report; write it to `output` if given, and return it."""
     start = parse_since(since)
     site_name, base_url, titles = "Help center", "", {}
@@ -23,13 +29,17 @@ def write_report(config_file: str | Path = "mkdocs.yml", *, db_url: str | None =
         titles = load_titles(state_dir(config.site_dir))
         db_url = db_url or default_url(state_dir(config.site_dir))
     elif db_url is None:
-        raise KbgenError(f"{config_file}: no such file; pass --db URL, or -f path/to/mkdocs.yml "
-                         "to read the store beside its site")
+        raise KbgenError(
+            f"{config_file}: no such file; pass --db URL, or -f path/to/mkdocs.yml "
+            "to read the store beside its site"
+        )
     if db_url.startswith(("sqlite:", "/", ".")) or "://" not in db_url:
         path = Path(db_url.removeprefix("sqlite:///"))
         if not path.is_file():
-            raise KbgenError(f"{path}: no feedback database here yet; votes arrive once "
-                             "'kbgen serve' runs (or pass --db)")
+            raise KbgenError(
+                f"{path}: no feedback database here yet; votes arrive once "
+                "'kbgen serve' runs (or pass --db)"
+            )
     with open_store(db_url) as store:
         report = build_report(store, start, titles)
     text = render(report, fmt, site_name=site_name, base_url=base_url)

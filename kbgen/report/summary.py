@@ -8,7 +8,7 @@ import re
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,10 +41,12 @@ def parse_since(text: str, now: float | None = None) -> float:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise KbgenError(f"--since {text!r}: use a span such as 30d, 12h or 2w, a date such as "
-                         "2025-01-31, or 'all'") from None
+        raise KbgenError(
+            f"--since {text!r}: use a span such as 30d, 12h or 2w, a date such as "
+            "2025-01-31, or 'all'"
+        ) from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.timestamp()
 
 
@@ -104,33 +106,51 @@ def load_titles(state_dir: Path) -> dict[str, dict[str, str]]:
     return {a["id"]: {"title": a["title"], "url": a["url"]} for a in manifest.get("articles", [])}
 
 
-def build_report(store: FeedbackStore, since: float = 0.0,
-                 titles: dict[str, dict[str, str]] | None = None, gaps: int = 20) -> Report:
+def build_report(
+    store: FeedbackStore,
+    since: float = 0.0,
+    titles: dict[str, dict[str, str]] | None = None,
+    gaps: int = 20,
+) -> Report:
     """Read the store and summarise it."""
     titles = titles or {}
     reasons: dict[str, list[tuple[str, int]]] = defaultdict(list)
-    for row in store.reason_counts(since):
-        reasons[row.article_id].append((row.reason, row.count))
+    for count in store.reason_counts(since):
+        reasons[count.article_id].append((count.reason, count.count))
     comments: dict[str, list[Comment]] = defaultdict(list)
     for vote in store.latest_comments(since):
         comments[vote.article_id].append(
-            Comment(vote.helpful, vote.reason, vote.comment or "", vote.created_at))
+            Comment(vote.helpful, vote.reason, vote.comment or "", vote.created_at)
+        )
     articles = []
     for row in store.article_votes(since):
         known = titles.get(row.article_id, {})
-        articles.append(ArticleReport(
-            id=row.article_id, title=known.get("title", row.article_id), url=known.get("url", ""),
-            votes=row.votes, helpful=row.helpful, share=row.helpful / row.votes,
-            lower_bound=wilson_lower(row.helpful, row.votes),
-            unhelpful_lower_bound=wilson_lower(row.votes - row.helpful, row.votes),
-            reasons=reasons[row.article_id][:3], comments=comments[row.article_id]))
+        articles.append(
+            ArticleReport(
+                id=row.article_id,
+                title=known.get("title", row.article_id),
+                url=known.get("url", ""),
+                votes=row.votes,
+                helpful=row.helpful,
+                share=row.helpful / row.votes,
+                lower_bound=wilson_lower(row.helpful, row.votes),
+                unhelpful_lower_bound=wilson_lower(row.votes - row.helpful, row.votes),
+                reasons=reasons[row.article_id][:3],
+                comments=comments[row.article_id],
+            )
+        )
     articles.sort(key=lambda a: (-a.votes, a.id))
     failing = [a for a in articles if a.helpful < a.votes]
     needs_work = sorted(failing, key=lambda a: (-a.unhelpful_lower_bound, -a.votes, a.id))
     gap_rows = store.search_gaps(since, gaps)
     return Report(
-        since=since, generated=time.time(),
-        votes=sum(a.votes for a in articles), helpful=sum(a.helpful for a in articles),
-        articles=articles, needs_work=needs_work[:NEEDS_WORK],
-        days=store.daily_votes(since), gaps=gap_rows,
-        searches=store.search_count(since))
+        since=since,
+        generated=time.time(),
+        votes=sum(a.votes for a in articles),
+        helpful=sum(a.helpful for a in articles),
+        articles=articles,
+        needs_work=needs_work[:NEEDS_WORK],
+        days=store.daily_votes(since),
+        gaps=gap_rows,
+        searches=store.search_count(since),
+    )

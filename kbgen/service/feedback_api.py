@@ -17,7 +17,14 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from kbgen.errors import StoreError
-from kbgen.feedback.store import MAX_COMMENT, MAX_QUERY, MAX_REASON, FeedbackStore, SearchEvent, Vote
+from kbgen.feedback.store import (
+    MAX_COMMENT,
+    MAX_QUERY,
+    MAX_REASON,
+    FeedbackStore,
+    SearchEvent,
+    Vote,
+)
 from kbgen.service.guards import ApiError, RateLimiter, error_response, read_json
 from kbgen.service.validation import first_error
 
@@ -30,15 +37,27 @@ VOTE_SCHEMA: dict[str, Any] = {
     "required": ["page", "helpful"],
     "additionalProperties": False,
     "properties": {
-        "page": {"type": "string", "minLength": 1, "maxLength": 500,
-                 "description": "The article's id, or its URL as the site links it."},
+        "page": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 500,
+            "description": "The article's id, or its URL as the site links it.",
+        },
         "helpful": {"type": "boolean"},
-        "revision": {"type": "string", "nullable": True, "pattern": "^[0-9a-f]{1,64}$",
-                     "description": "The revision the reader saw (default: the current one)."},
+        "revision": {
+            "type": "string",
+            "nullable": True,
+            "pattern": "^[0-9a-f]{1,64}$",
+            "description": "The revision the reader saw (default: the current one).",
+        },
         "reason": {"type": "string", "nullable": True, "maxLength": MAX_REASON},
         "comment": {"type": "string", "nullable": True, "maxLength": MAX_COMMENT},
-        "client": {"type": "string", "nullable": True, "pattern": _ID_PATTERN,
-                   "description": "The browser's random id; stored only hashed."},
+        "client": {
+            "type": "string",
+            "nullable": True,
+            "pattern": _ID_PATTERN,
+            "description": "The browser's random id; stored only hashed.",
+        },
     },
 }
 SEARCH_LOG_SCHEMA: dict[str, Any] = {
@@ -48,10 +67,18 @@ SEARCH_LOG_SCHEMA: dict[str, Any] = {
     "properties": {
         "query": {"type": "string", "maxLength": MAX_QUERY},
         "results": {"type": "integer", "minimum": 0, "maximum": 1_000_000},
-        "opened": {"type": "string", "nullable": True, "maxLength": 500,
-                   "description": "The URL of the result the reader opened, if any."},
-        "search_id": {"type": "string", "nullable": True, "pattern": _ID_PATTERN,
-                      "description": "Repeat it to update the same search, e.g. with a click."},
+        "opened": {
+            "type": "string",
+            "nullable": True,
+            "maxLength": 500,
+            "description": "The URL of the result the reader opened, if any.",
+        },
+        "search_id": {
+            "type": "string",
+            "nullable": True,
+            "pattern": _ID_PATTERN,
+            "description": "Repeat it to update the same search, e.g. with a click.",
+        },
     },
 }
 
@@ -79,8 +106,9 @@ class FeedbackApi:
         wait = self.limiter.retry_after(f"{route} {address}")
         if wait:
             seconds = max(1, int(wait + 0.999))
-            raise ApiError(429, f"too many requests; try again in {seconds} s",
-                           {"Retry-After": str(seconds)})
+            raise ApiError(
+                429, f"too many requests; try again in {seconds} s", {"Retry-After": str(seconds)}
+            )
 
     def article(self, page: str) -> dict[str, Any]:
         """The built article a `page` value (id or URL) names."""
@@ -94,9 +122,14 @@ class FeedbackApi:
         """The vote a checked request body asks for."""
         _check(data, VOTE_SCHEMA)
         article = self.article(data["page"])
-        return Vote(page=article["id"], revision=data.get("revision") or article["revision"],
-                    helpful=data["helpful"], client=data.get("client") or uuid.uuid4().hex,
-                    reason=data.get("reason"), comment=data.get("comment"))
+        return Vote(
+            page=article["id"],
+            revision=data.get("revision") or article["revision"],
+            helpful=data["helpful"],
+            client=data.get("client") or uuid.uuid4().hex,
+            reason=data.get("reason"),
+            comment=data.get("comment"),
+        )
 
 
 def _check(data: Any, schema: dict[str, Any]) -> None:
@@ -120,8 +153,9 @@ async def post_feedback(request: Request) -> JSONResponse:
         return error_response(exc.status, exc.message, exc.headers)
     except StoreError as exc:
         return error_response(503, str(exc), {"Retry-After": "30"})
-    return JSONResponse({"stored": True, "page": vote.page, "revision": vote.revision,
-                         "helpful": vote.helpful})
+    return JSONResponse(
+        {"stored": True, "page": vote.page, "revision": vote.revision, "helpful": vote.helpful}
+    )
 
 
 async def post_search_log(request: Request) -> JSONResponse:
@@ -131,8 +165,13 @@ async def post_search_log(request: Request) -> JSONResponse:
         api.check_rate(request, "search-log")
         data = await read_json(request)
         _check(data, SEARCH_LOG_SCHEMA)
-        event = SearchEvent(data["query"], data["results"], data.get("opened"),
-                            data.get("search_id"), source="browser")
+        event = SearchEvent(
+            data["query"],
+            data["results"],
+            data.get("opened"),
+            data.get("search_id"),
+            source="browser",
+        )
         await _stored(api.store.submit_search(event))
     except ApiError as exc:
         return error_response(exc.status, exc.message, exc.headers)

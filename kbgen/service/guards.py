@@ -29,7 +29,9 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
-def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+def error_response(
+    status: int, message: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
     """The API's error shape: `{"error": message, "status": status}`."""
     return JSONResponse({"error": message, "status": status}, status_code=status, headers=headers)
 
@@ -103,7 +105,7 @@ class RateLimiter:
 
 
 class OriginGuard:
-    """Refuses /api/ requests from other origins unless allowed, and answers CORS for those allowed."""
+    """Refuses /api/ requests from origins not allowed, and answers CORS for those allowed."""
 
     def __init__(self, app: ASGIApp, origins: Iterable[str] = ()) -> None:
         self.app = app
@@ -123,15 +125,19 @@ class OriginGuard:
             await self.app(scope, receive, send)
             return
         if not self.allows(origin):
-            message = (f"requests from {origin} are not allowed; start the service with "
-                       f"--cors-origin {origin} if the site is hosted there")
+            message = (
+                f"requests from {origin} are not allowed; start the service with "
+                f"--cors-origin {origin} if the site is hosted there"
+            )
             await error_response(403, message)(scope, receive, send)
             return
         cors = {"access-control-allow-origin": origin, "vary": "Origin"}
         if scope["method"] == "OPTIONS" and "access-control-request-method" in headers:
-            cors |= {"access-control-allow-methods": "GET, POST, OPTIONS",
-                     "access-control-allow-headers": "Content-Type",
-                     "access-control-max-age": "600"}
+            cors |= {
+                "access-control-allow-methods": "GET, POST, OPTIONS",
+                "access-control-allow-headers": "Content-Type",
+                "access-control-max-age": "600",
+            }
             await Response(status_code=204, headers=cors)(scope, receive, send)
             return
 

@@ -19,8 +19,10 @@ ERROR_SCHEMA: dict[str, Any] = {
 
 def error(description: str) -> dict[str, Any]:
     """An error response: JSON with a message and the status."""
-    return {"description": description,
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
 
 
 def ok(description: str, schema: dict[str, Any]) -> dict[str, Any]:
@@ -29,39 +31,88 @@ def ok(description: str, schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _write(summary: str, schema_name: str, answer: dict[str, Any]) -> dict[str, Any]:
-    return {"post": {
-        "summary": summary,
-        "requestBody": {"required": True, "content": {"application/json": {
-            "schema": {"$ref": f"#/components/schemas/{schema_name}"}}}},
-        "responses": {
-            "200": answer,
-            "400": error("The body is not valid JSON."),
-            "403": error("The request comes from an origin the service does not allow."),
-            "413": error("The body is too large."),
-            "415": error("The body is not sent as application/json."),
-            "422": error("The body does not match the schema, or names an unknown page."),
-            "429": error("Too many requests from this client; retry later."),
-            "503": error("The feedback store cannot be written; retry later."),
-        },
-    }}
+    return {
+        "post": {
+            "summary": summary,
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {"schema": {"$ref": f"#/components/schemas/{schema_name}"}}
+                },
+            },
+            "responses": {
+                "200": answer,
+                "400": error("The body is not valid JSON."),
+                "403": error("The request comes from an origin the service does not allow."),
+                "413": error("The body is too large."),
+                "415": error("The body is not sent as application/json."),
+                "422": error("The body does not match the schema, or names an unknown page."),
+                "429": error("Too many requests from this client; retry later."),
+                "503": error("The feedback store cannot be written; retry later."),
+            },
+        }
+    }
 
 
 FEEDBACK_PATHS: dict[str, Any] = {
-    "/api/feedback": _write("Record a vote on an article", "Vote", ok("Stored.", {
-        "type": "object", "required": ["stored", "page", "revision", "helpful"],
-        "properties": {"stored": {"type": "boolean"}, "page": {"type": "string"},
-                       "revision": {"type": "string"}, "helpful": {"type": "boolean"}}})),
-    "/api/search-log": _write("Record a search made in the browser", "SearchLog", ok("Logged.", {
-        "type": "object", "required": ["logged"], "properties": {"logged": {"type": "boolean"}}})),
+    "/api/feedback": _write(
+        "Record a vote on an article",
+        "Vote",
+        ok(
+            "Stored.",
+            {
+                "type": "object",
+                "required": ["stored", "page", "revision", "helpful"],
+                "properties": {
+                    "stored": {"type": "boolean"},
+                    "page": {"type": "string"},
+                    "revision": {"type": "string"},
+                    "helpful": {"type": "boolean"},
+                },
+            },
+        ),
+    ),
+    "/api/search-log": _write(
+        "Record a search made in the browser",
+        "SearchLog",
+        ok(
+            "Logged.",
+            {
+                "type": "object",
+                "required": ["logged"],
+                "properties": {"logged": {"type": "boolean"}},
+            },
+        ),
+    ),
 }
 SERVICE_PATHS: dict[str, Any] = {
-    "/api/health": {"get": {"summary": "Whether the service and its store are up", "responses": {
-        "200": ok("Up.", {"type": "object", "required": ["status"],
-                          "properties": {"status": {"type": "string"}}})}}},
-    "/api/openapi.json": {"get": {"summary": "This description", "responses": {
-        "200": ok("The OpenAPI document.", {"type": "object"})}}},
+    "/api/health": {
+        "get": {
+            "summary": "Whether the service and its store are up",
+            "responses": {
+                "200": ok(
+                    "Up.",
+                    {
+                        "type": "object",
+                        "required": ["status"],
+                        "properties": {"status": {"type": "string"}},
+                    },
+                )
+            },
+        }
+    },
+    "/api/openapi.json": {
+        "get": {
+            "summary": "This description",
+            "responses": {"200": ok("The OpenAPI document.", {"type": "object"})},
+        }
+    },
 }
-SCHEMAS: dict[str, Any] = {"Error": ERROR_SCHEMA, "Vote": VOTE_SCHEMA, "SearchLog": SEARCH_LOG_SCHEMA}
+SCHEMAS: dict[str, Any] = {
+    "Error": ERROR_SCHEMA,
+    "Vote": VOTE_SCHEMA,
+    "SearchLog": SEARCH_LOG_SCHEMA,
+}
 
 
 def document(*path_groups: dict[str, Any], schemas: dict[str, Any] | None = None) -> dict[str, Any]:

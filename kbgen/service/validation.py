@@ -45,8 +45,11 @@ def first_error(value: Any, schema: dict[str, Any], where: str = "body") -> str 
         return _object_error(value, schema, where)
     if isinstance(value, str):
         if len(value) < schema.get("minLength", 0):
-            return f"{where} must not be empty" if schema["minLength"] == 1 else \
-                f"{where} must be at least {schema['minLength']} characters"
+            return (
+                f"{where} must not be empty"
+                if schema["minLength"] == 1
+                else f"{where} must be at least {schema['minLength']} characters"
+            )
         if "maxLength" in schema and len(value) > schema["maxLength"]:
             return f"{where} must be at most {schema['maxLength']} characters"
         if "pattern" in schema and not _pattern(schema["pattern"]).search(value):

@@ -64,6 +64,8 @@ class KbgenConfig(base.Config):
     """Most articles listed beside an article; large categories link to their landing page."""
     synonyms = c.Optional(c.File(exists=True))
     """A YAML file of synonyms (`refund: money back, reimbursement`), used by both searches."""
+    google_fonts = c.Type(bool, default=False)
+    """Load Material's fonts from Google; off by default, so pages load nothing from elsewhere."""
     search = c.Type(bool, default=True)
     """Build the search index and the browser search."""
     feedback = c.SubConfig(FeedbackConfig)

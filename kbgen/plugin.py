@@ -55,6 +55,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 f"kbgen needs the Material theme, but mkdocs.yml sets theme '{config.theme.name}'; "
                 "set 'theme: {name: material}'"
             )
+        if not self.config.google_fonts:
+            config.theme["font"] = False  # System fonts: a help center loads nothing from elsewhere.
         # After the user's custom_dir (theirs wins), before Material's own templates.
         position = 1 if config.theme.custom_dir else 0
         config.theme.dirs.insert(position, str(theme_dir() / "overrides"))

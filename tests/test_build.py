@@ -195,3 +195,11 @@ def test_business_central_slice_builds_with_grouped_warnings(tmp_path):
     assert "contains a link" not in result.stderr
     page = (tmp_path / "bc/site/about-export-data/index.html").read_text("utf-8")
     assert "[!INCLUDE" not in page and "From inside Business Central" in page
+
+
+def test_pages_load_nothing_from_another_origin(make_kb):
+    site = build(make_kb({"billing/refunds.md": article("Refunds")}))
+    page = html(site, "billing/refunds")
+    assert not re.search(r'(?:src|href)="(?:https?:)?//', page.split("<body")[0]), \
+        "the head links to another origin"
+    assert "fonts.googleapis.com" not in page and "fonts.gstatic.com" not in page

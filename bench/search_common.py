@@ -1,0 +1,134 @@
+"""Shared by the search benchmarks: building sites, a gzip static server, Chromium, Pagefind."""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import io
+import http.server
+import shutil
+import subprocess
+import sys
+import textwrap
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPORA = ROOT.parent / "shared" / "corpora"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+_COMPRESSIBLE = (".json", ".js", ".css", ".html", ".pf_meta", ".svg")
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    """Static files, gzipped when the browser accepts it (as any CDN or static host does)."""
+
+    cache: dict[str, bytes] = {}
+    protocol_version = "HTTP/1.1"  # keep-alive, as any real static host
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def send_head(self):  # type: ignore[no-untyped-def]
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not accepts or not path.is_file() or path.suffix not in _COMPRESSIBLE:
+            return super().send_head()
+        key = str(path)
+        if key not in self.cache:
+            self.cache[key] = gzip.compress(path.read_bytes(), 6)
+        body = self.cache[key]
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+@contextmanager
+def serve(site: Path) -> Iterator[str]:
+    """Serve `site` on a free loopback port, gzipping text; yields the base URL."""
+    handler = functools.partial(_Handler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def write_config(base: Path, docs: Path, *, kbgen: bool) -> Path:
+    """An mkdocs.yml for `docs`: with kbgen, or plain Material with its built-in search."""
+    base.mkdir(parents=True, exist_ok=True)
+    config = base / "mkdocs.yml"
+    if kbgen:
+        plugins = "plugins:\n  - kbgen\n"
+        theme = "theme:\n  name: material\n  font: false\n"
+    else:
+        # Material renders the whole navigation into every page (quadratic on 2,000 pages); an
+        # empty nav partial keeps the build short and changes nothing in search_index.json.
+        overrides = base / "overrides" / "partials"
+        overrides.mkdir(parents=True, exist_ok=True)
+        (overrides / "nav.html").write_text("", encoding="utf-8")
+        plugins = "plugins:\n  - search\n"
+        theme = f"theme:\n  name: material\n  font: false\n  custom_dir: {base / 'overrides'}\n"
+    config.write_text(textwrap.dedent(f"""\
+        site_name: Bench
+        docs_dir: {docs}
+        site_dir: {base / 'site'}
+        """) + theme + plugins, encoding="utf-8")
+    return config
+
+
+def build(config: Path) -> Path:
+    """`mkdocs build` (kbgen or plain) into the config's site_dir; returns the site."""
+    site = config.parent / "site"
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)],
+                   check=True, stderr=subprocess.DEVNULL)
+    return site
+
+
+def pagefind(site: Path) -> Path:
+    """Index `site` with Pagefind (from `pip install 'pagefind[bin]'`); returns its bundle."""
+    bundle = site / "pagefind"
+    shutil.rmtree(bundle, ignore_errors=True)
+    subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--glob",
+                    "**/*.html"], check=True, stdout=subprocess.DEVNULL)
+    return bundle
+
+
+@contextmanager
+def chromium() -> Iterator[object]:
+    """Debian's Chromium through Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def median(values: list[float]) -> float:
+    """The middle value."""
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The value below which `share` of `values` fall (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, int(round(share * len(ordered))) - 1))]

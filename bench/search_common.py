@@ -28,6 +28,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
     cache: dict[str, bytes] = {}
     protocol_version = "HTTP/1.1"  # keep-alive, as any real static host
+    disable_nagle_algorithm = True  # or each response waits 40 ms for a delayed ACK
 
     def log_message(self, format: str, *args: object) -> None:
         pass

@@ -20,12 +20,12 @@ MAX_LENGTH = 40
 
 # Removed at index and at query time: they carry no meaning in a help article or a question.
 STOPWORDS = frozenset("""
-a about above after again against all am an and any are as at be because been before being
-below between both but by could did do does doing down during each few for from further had has
+a about above against am an and any are as at be because been being
+below between both but by could did do does doing during each few for from further had has
 have having he her here hers herself him himself his how i if in into is it its itself just me
-more most my myself no nor not of off on once only or other our ours ourselves out over own same
+my myself nor of on or our ours ourselves own
 she should so some such than that the their theirs them themselves then there these they this
-those through to too under until up very was we were what when where which while who whom why
+those through to too until very was we were what when where which while who whom why
 will with would you your yours yourself yourselves can cant dont doesnt didnt isnt im ive id
 youre whats hows wont shall might must may also still please thanks thank anyone someone
 somebody anybody
@@ -35,7 +35,9 @@ somebody anybody
 FILLER_WORDS = """
 possible way ways want wanted need needed like would know tell help able trying try tried
 somehow thing things something anything get got make made go going question problem issue
-best better good simple easy quick quickly
+best better good simple easy quick quickly easiest easier fastest faster simplest doable
+feasible efficiently efficient particular specific certain exactly actually really basically
+everything anything everyone people person option options method methods
 """
 
 

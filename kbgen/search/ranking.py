@@ -25,7 +25,7 @@ K1 = 1.2
 FIELDS: dict[str, tuple[float, float]] = {
     "title": (6.0, 0.4),
     "headings": (2.0, 0.5),
-    "description": (2.0, 0.5),
+    "description": (1.0, 0.5),
     "body": (1.0, 0.75),
     "tags": (3.0, 0.0),
     "keywords": (3.0, 0.3),
@@ -33,7 +33,7 @@ FIELDS: dict[str, tuple[float, float]] = {
     "category": (1.0, 0.0),
     "type": (0.5, 0.0),
 }
-FILLER_WEIGHT = 0.25
+FILLER_WEIGHT = 0.4
 COORD = 0.3  # how much matching more of the query counts (0: not at all)
 SYNONYM_FACTOR = 0.9
 COMPOUND_FACTOR = 1.0

@@ -130,7 +130,7 @@ def edit_distance(a: str, b: str, limit: int) -> int:
         if best > limit:
             return limit + 1
         previous2, previous = previous, current
-    return previous[len(b)]
+    return min(previous[len(b)], limit + 1)
 
 
 def max_distance(word: str) -> int:

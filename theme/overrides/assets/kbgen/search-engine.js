@@ -192,7 +192,7 @@ export function editDistance(a, b, limit) {
     previous2 = previous;
     previous = current;
   }
-  return previous[b.length];
+  return Math.min(previous[b.length], limit + 1);
 }
 
 const maxDistance = (word) => { const n = [...word].length; return n < 4 ? 0 : n < 8 ? 1 : 2; };

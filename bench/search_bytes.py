@@ -30,6 +30,8 @@ LATER_QUERIES = [
     "recurring sales lines", "drop shipment", "item charges for freight", "VAT return Belgium",
     "budget vs actual", "deferral templates",
 ]
+TYPED_QUERIES = ["item tracking lines", "dimension values", "shipping agents",
+                 "chart of accounts", "sales quote to order"]
 SEARCH_SCRIPTS = ("search.js", "search-engine.js", "porter.js")
 
 _RESOURCES = """() => performance.getEntriesByType('resource').map(e => ({
@@ -41,50 +43,71 @@ def _kb(n: float) -> str:
     return f"{n / 1024:.1f} KB"
 
 
+def _transferred(requests: list[object]) -> int:
+    """Bytes on the wire (body as sent, gzip where served so, plus headers)."""
+    total = 0
+    for request in requests:
+        sizes = request.sizes()  # type: ignore[attr-defined]
+        total += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+    return total
+
+
+def _typing(queries: list[str]) -> list[str]:
+    """What a person typing each query searches for, keystroke by keystroke."""
+    return [q[:i] for q in queries for i in range(2, len(q) + 1)]
+
+
 def measure_kbgen(browser: object, url: str) -> dict[str, object]:
     """First-search bytes and later-query times of kbgen's browser search."""
-    page = browser.new_page()  # type: ignore[attr-defined]
+    context = browser.new_context()  # type: ignore[attr-defined]
+    seen: list[object] = []
+    context.on("requestfinished", seen.append)
+    page = context.new_page()
     page.goto(url)
     page.wait_for_function("window.kbgen && window.kbgen.search")
     page.wait_for_load_state("networkidle")
-    loaded = page.evaluate(_RESOURCES)
-    scripts = [r for r in loaded if r["name"].rsplit("/", 1)[-1] in SEARCH_SCRIPTS]
-    mark = page.evaluate("performance.now()")
+    scripts = [r for r in seen if r.url.rsplit("/", 1)[-1] in SEARCH_SCRIPTS]  # type: ignore
+    mark = len(seen)
     page.evaluate("q => window.kbgen.search(q, {limit: 10})", FIRST_QUERY)
-    first = [r for r in page.evaluate(_RESOURCES) if r["start"] >= mark]
-    times = page.evaluate("""async (queries) => {
+    first = seen[mark:]
+    timing = """async ([queries, prefix]) => {
         const out = [];
         for (const q of queries) {
           const t = performance.now();
-          await window.kbgen.search(q, {limit: 10});
+          await window.kbgen.search(q, {limit: 10, prefix});
           out.push(performance.now() - t);
         }
         return out;
-      }""", LATER_QUERIES)
-    names = [r["name"] for r in page.evaluate(_RESOURCES)]
-    page.close()
+      }"""
+    typing = page.evaluate(timing, [_typing(TYPED_QUERIES), True])
+    new = page.evaluate(timing, [LATER_QUERIES, False])
+    cached = page.evaluate(timing, [LATER_QUERIES, False])
+    decoded = {e["name"]: e["decoded"] for e in page.evaluate(_RESOURCES)}
+    urls = [r.url for r in seen]  # type: ignore[attr-defined]
+    context.close()
     return {
-        "scripts": scripts, "first": first, "times": times,
-        "refetched": len(names) - len(set(names)),
+        "scripts": _transferred(scripts), "first": _transferred(first), "files": len(first),
+        "decoded": sum(decoded.get(r.url, 0) for r in scripts + first),  # type: ignore
+        "new": new, "cached": cached, "typing": typing, "refetched": len(urls) - len(set(urls)),
     }
 
 
 def measure_pagefind(browser: object, url: str) -> dict[str, float]:
-    """What Pagefind transfers to answer the same query and load its top 10 results."""
-    page = browser.new_page()  # type: ignore[attr-defined]
+    """What Pagefind transfers (its worker's fetches included) for the query and its top 10."""
+    context = browser.new_context()  # type: ignore[attr-defined]
+    seen: list[object] = []
+    page = context.new_page()
     page.goto(url)
     page.wait_for_load_state("networkidle")
-    mark = page.evaluate("performance.now()")
+    context.on("requestfinished", seen.append)
     page.evaluate("""async (q) => {
         const pagefind = await import('./pagefind/pagefind.js');
         await pagefind.init();
         const found = await pagefind.search(q);
         await Promise.all(found.results.slice(0, 10).map(r => r.data()));
       }""", FIRST_QUERY)
-    fetched = [r for r in page.evaluate(_RESOURCES) if r["start"] >= mark]
-    page.close()
-    return {"transfer": sum(r["transfer"] for r in fetched),
-            "decoded": sum(r["decoded"] for r in fetched), "files": len(fetched)}
+    context.close()
+    return {"transfer": _transferred(seen), "files": len(seen)}
 
 
 def main() -> None:
@@ -112,25 +135,23 @@ def main() -> None:
         pf = measure_pagefind(browser, url)
 
     scripts, first = kb["scripts"], kb["first"]
-    assert isinstance(scripts, list) and isinstance(first, list)
-    script_t = sum(r["transfer"] for r in scripts)
-    script_d = sum(r["decoded"] for r in scripts)
-    index_t = sum(r["transfer"] for r in first)
-    index_d = sum(r["decoded"] for r in first)
-    print(f"\nFirst search of a fresh page ({FIRST_QUERY!r}), business-central "
-          f"({json.loads((kb_site / 'assets/kbgen/search/manifest.json').read_text())['n']} "
-          "articles):")
-    print(f"  kbgen   index {_kb(index_t)} in {len(first)} files + scripts {_kb(script_t)} = "
-          f"{_kb(index_t + script_t)} transferred (gzip); {_kb(index_d + script_d)} decoded")
-    print(f"  Material search_index.json {_kb(len(gzip.compress(material_index, 6)))} gzip, "
+    assert isinstance(scripts, int) and isinstance(first, int)
+    n = json.loads((kb_site / "assets/kbgen/search/manifest.json").read_text())["n"]
+    print(f"\nFirst search of a fresh page ({FIRST_QUERY!r}), business-central ({n} articles):")
+    print(f"  kbgen     index {_kb(first)} in {kb['files']} files + search scripts {_kb(scripts)}"
+          f" = {_kb(first + scripts)} transferred (gzip); {_kb(kb['decoded'])} decoded")
+    print(f"  Material  search_index.json {_kb(len(gzip.compress(material_index, 6)))} gzip, "
           f"{_kb(len(material_index))} decoded (all of it, before the first result)")
-    print(f"  Pagefind {_kb(pf['transfer'])} transferred in {pf['files']:.0f} files; "
-          f"{_kb(pf['decoded'])} decoded")
-    times = kb["times"]
-    assert isinstance(times, list)
-    print(f"\nLater queries ({len(times)}): median {median(times):.1f} ms, "
-          f"max {max(times):.1f} ms (including fetching new shards over loopback); "
-          f"files fetched twice: {kb['refetched']}")
+    print(f"  Pagefind  {_kb(pf['transfer'])} transferred in {pf['files']:.0f} files")
+    new, cached, typing = kb["new"], kb["cached"], kb["typing"]
+    assert isinstance(new, list) and isinstance(cached, list) and isinstance(typing, list)
+    print(f"\nLater queries in the same page (median, max), files fetched twice: {kb['refetched']}")
+    print(f"  typed keystroke by keystroke ({len(typing)} queries): "
+          f"{median(typing):.1f} ms, {max(typing):.1f} ms")
+    print(f"  {len(new)} new questions, fetching their shards: "
+          f"{median(new):.1f} ms, {max(new):.1f} ms")
+    print(f"  the same {len(cached)} again (ranking only): "
+          f"{median(cached):.1f} ms, {max(cached):.1f} ms")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Search quality on stackfaq's real paraphrased questions: kbgen (CLI and browser), Material, Pagefind.
+"""Search quality on stackfaq's real questions: kbgen (CLI, browser), Material and Pagefind.
 
 Every engine answers every line of queries-dev.tsv on the same 125 articles, and is scored on
 MRR@10, nDCG@10 and P@1 (the one answering article is the only relevant one):
@@ -134,9 +134,10 @@ def main() -> None:
     print(f"stackfaq: {len(queries)} questions, 125 articles\n")
     results: dict[str, Scores] = {}
     for name, ranked in rankings.items():
-        results[name] = score(zip(ranked, wanted))
+        results[name] = score(zip(ranked, wanted, strict=False))
         print(results[name].line(name) + f"  {timings[name]:.1f} s")
-    agree = sum(a == b for a, b in zip(rankings["kbgen (CLI)"], rankings["kbgen (browser)"]))
+    cli, in_browser = rankings["kbgen (CLI)"], rankings["kbgen (browser)"]
+    agree = sum(a == b for a, b in zip(cli, in_browser, strict=True))
     print(f"\nbrowser and CLI: same top 10 in the same order for {agree} of {len(queries)} "
           f"questions ({agree / len(queries):.1%})")
     best_other = max(results[n].ndcg for n in ("Material (lunr)", "Pagefind"))

@@ -1,4 +1,4 @@
-"""Built sites for the search tests: the stackfaq corpus (once a session) and a small help center."""
+"""Built sites for the search tests: the stackfaq corpus and a small help center."""
 
 from __future__ import annotations
 

@@ -36,11 +36,17 @@ def open_search(page, site: str, path: str = "billing/invoices/") -> object:
     return box
 
 
-def test_typing_shows_ranked_results_with_highlights(page, site: str, artifacts: Path):
+def type_query(page, site: str, query: str) -> object:
+    """Open the header search, type `query` and wait for the first result; returns the box."""
     box = open_search(page, site)
-    box.type("money back for my order")
+    box.type(query)
+    page.locator("#kb-search-results [role=option]").first.wait_for()
+    return box
+
+
+def test_typing_shows_ranked_results_with_highlights(page, site: str, artifacts: Path):
+    type_query(page, site, "money back for my order")
     first = page.locator("#kb-search-results [role=option]").first
-    first.wait_for()
     assert "Get a refund" in first.inner_text()
     assert page.locator("#kb-search-results mark").count() > 0
     assert first.locator(".kb-badge").text_content().strip() == "Tutorial"
@@ -48,10 +54,8 @@ def test_typing_shows_ranked_results_with_highlights(page, site: str, artifacts:
 
 
 def test_a_filter_narrows_the_results(page, site: str):
-    box = open_search(page, site)
-    box.type("order")
+    type_query(page, site, "order")
     results = page.locator("#kb-search-results [role=option]")
-    results.first.wait_for()
     before = results.count()
     page.select_option("[data-kb-search] [data-kb-filter=type]", "faq")
     page.wait_for_function(
@@ -61,17 +65,13 @@ def test_a_filter_narrows_the_results(page, site: str):
 
 
 def test_enter_opens_the_first_result_at_the_right_section(page, site: str):
-    box = open_search(page, site)
-    box.type("when will the card refund money arrive")
-    page.locator("#kb-search-results [role=option]").first.wait_for()
+    box = type_query(page, site, "when will the card refund money arrive")
     box.press("Enter")
     page.wait_for_url("**/billing/refunds/#arrival")
 
 
 def test_arrow_keys_choose_a_result(page, site: str):
-    box = open_search(page, site)
-    box.type("account")
-    page.locator("#kb-search-results [role=option]").first.wait_for()
+    box = type_query(page, site, "account")
     box.press("ArrowDown")
     box.press("ArrowDown")
     assert box.get_attribute("aria-activedescendant") == "kb-search-results-1"

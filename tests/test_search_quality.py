@@ -44,7 +44,7 @@ def cli_rankings(stackfaq: BuiltSite, judgements: list[tuple[str, str]],
 
 def test_cli_search_finds_the_answer_to_real_questions(cli_rankings: list[list[str]],
                                                        judgements: list[tuple[str, str]]):
-    scores = score(zip(cli_rankings, (wanted for _, wanted in judgements)))
+    scores = score(zip(cli_rankings, (wanted for _, wanted in judgements), strict=False))
     print(scores.line("kbgen (CLI)"))
     assert scores.ndcg >= MIN_NDCG, scores.line("kbgen (CLI)")
 
@@ -53,8 +53,10 @@ def test_the_issue_example_with_a_synonym(tmp_path: Path):
     """'cross out' is the writer's synonym of 'strikethrough'; 'git hub' is read as 'github'."""
     (tmp_path / "synonyms.yml").write_text("strikethrough: cross out\n", encoding="utf-8")
     config = tmp_path / "mkdocs.yml"
-    config.write_text(f"site_name: S\ndocs_dir: {STACKFAQ / 'docs'}\nsite_dir: {tmp_path / 'site'}\n"
-                      "theme: {name: material}\nplugins:\n  - kbgen:\n      synonyms: synonyms.yml\n",
+    config.write_text(f"site_name: S\ndocs_dir: {STACKFAQ / 'docs'}\n"
+                      f"site_dir: {tmp_path / 'site'}\n"
+                      "theme: {name: material}\n"
+                      "plugins:\n  - kbgen:\n      synonyms: synonyms.yml\n",
                       encoding="utf-8")
     from kbgen.build import build_site
 
@@ -81,12 +83,14 @@ def test_browser_and_cli_agree(browser, stackfaq_url: str, cli_rankings: list[li
         in_browser = page.evaluate(
             """async (queries) => {
                  const out = [];
-                 for (const q of queries) out.push((await window.kbgen.search(q, {limit: 10})).map(r => r.url));
+                 for (const q of queries) {
+                   out.push((await window.kbgen.search(q, {limit: 10})).map(r => r.url));
+                 }
                  return out;
                }""", [q for q, _ in judgements])
     finally:
         page.close()
-    same = sum(b == c for b, c in zip(in_browser, cli_rankings))
+    same = sum(b == c for b, c in zip(in_browser, cli_rankings, strict=False))
     assert same / len(judgements) >= MIN_AGREEMENT, f"{same} of {len(judgements)} agree"
-    scores = score(zip(in_browser, (wanted for _, wanted in judgements)))
+    scores = score(zip(in_browser, (wanted for _, wanted in judgements), strict=False))
     assert scores.ndcg >= MIN_NDCG, scores.line("kbgen (browser)")

@@ -67,7 +67,8 @@ class SearchBuilder:
 
 
 def _stamp(docs: list[ArticleDoc], synonyms: list[list[list[str]]]) -> str:
-    digest = hashlib.sha256(json.dumps([FORMAT, ranking.FIELDS, ranking.params(), synonyms]).encode())
+    settings = [FORMAT, ranking.FIELDS, ranking.params(), synonyms]
+    digest = hashlib.sha256(json.dumps(settings).encode())
     for doc in sorted(docs, key=lambda d: d.id):
         digest.update(f"{doc.id}\0{doc.revision()}\0".encode())
     return digest.hexdigest()[:16]

@@ -38,7 +38,7 @@ class ExportStats:
 
 
 def shard_of(term: str, shards: int) -> int:
-    """FNV-1a (32 bit) of the term's UTF-8 bytes, modulo the shard count; search.js does the same."""
+    """FNV-1a (32 bit) of the term's UTF-8 bytes modulo the shard count, as in search.js."""
     value = 0x811C9DC5
     for byte in term.encode("utf-8"):
         value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
@@ -49,7 +49,7 @@ def encode_entry(entry: ranking.Entry) -> list[int]:
     """`[idf, doc gap, weight, section count, sections..., doc gap, ...]`."""
     out = [entry.idf]
     previous = 0
-    for doc, weight, sections in zip(entry.docs, entry.weights, entry.sections):
+    for doc, weight, sections in zip(entry.docs, entry.weights, entry.sections, strict=False):
         out += [doc - previous, weight, len(sections), *sections]
         previous = doc
     return out

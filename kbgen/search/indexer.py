@@ -1,4 +1,4 @@
-"""Building the Whoosh index beside the site: into a new directory, swapped in only when complete."""
+"""Building the Whoosh index beside the site: in a new directory, swapped in when complete."""
 
 from __future__ import annotations
 

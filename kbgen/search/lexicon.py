@@ -54,7 +54,8 @@ class Lexicon:
         self._entries: OrderedDict[str, Entry | None] = OrderedDict()
         self._vocabulary: dict[str, list[tuple[str, int]]] | None = None
 
-    def _postings(self, field: str, term: str, kind: str = "frequency") -> Iterator[tuple[int, Any]]:
+    def _postings(self, field: str, term: str,
+                  kind: str = "frequency") -> Iterator[tuple[int, Any]]:
         try:
             matcher = self.reader.postings(field, term)
         except TermNotFound:

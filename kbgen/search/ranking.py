@@ -139,7 +139,7 @@ def max_distance(word: str) -> int:
 
 
 def fuzzy_candidates(word: str, vocabulary: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    """Known words within the word's typo allowance: (word, distance), closest and commonest first."""
+    """Known words within the typo allowance: (word, distance), closest and commonest first."""
     limit = max_distance(word)
     found = []
     for other, df in vocabulary:
@@ -161,7 +161,7 @@ def prefix_candidates(word: str, vocabulary: list[tuple[str, int]]) -> list[str]
 def compound_terms(plan: Plan) -> list[str | None]:
     """For each pair of neighbouring words, the term of the two written as one ("github")."""
     out: list[str | None] = []
-    for left, right in zip(plan.words, plan.words[1:]):
+    for left, right in zip(plan.words, plan.words[1:], strict=False):
         short = len(left) <= COMPOUND_MAX and len(right) <= COMPOUND_MAX
         plain = stem(left) not in FILLER and stem(right) not in FILLER
         out.append(stem(left + right) if short and plain else None)
@@ -214,8 +214,8 @@ def build_clauses(
     for i, word in enumerate(plan.words):
         weight = FILLER_WEIGHT if terms[i] in FILLER and not only_filler else 1.0
         clause = Clause(word, weight, [Alternative([terms[i]], 1.0)])
-        for other in synonyms[i]:
-            clause.alternatives.append(Alternative(other, SYNONYM_FACTOR))
+        for synonym in synonyms[i]:
+            clause.alternatives.append(Alternative(synonym, SYNONYM_FACTOR))
         for compound in (compounds[i - 1] if i > 0 else None, compounds[i] if i < len(compounds)
                          else None):
             if compound and entries.get(compound) is not None:
@@ -245,7 +245,8 @@ class Hit:
 
 def _term_scores(entry: Entry) -> dict[int, tuple[float, list[int]]]:
     return {doc: (term_score(entry.idf, weight), sections)
-            for doc, weight, sections in zip(entry.docs, entry.weights, entry.sections)}
+            for doc, weight, sections in zip(entry.docs, entry.weights, entry.sections,
+                                             strict=True)}
 
 
 def rank(clauses: list[Clause], entries: Mapping[str, Entry | None],

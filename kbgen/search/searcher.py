@@ -98,7 +98,8 @@ class Searcher:
         doc = self.lexicon.docs[hit.doc]
         meta = doc.meta
         sections = meta["sections"]
-        anchor, heading, text = sections[hit.section] if hit.section < len(sections) else ("", "", "")
+        anchor, heading, text = (sections[hit.section] if hit.section < len(sections)
+                                 else ("", "", ""))
         url = f"{meta['url']}#{anchor}" if anchor else meta["url"]
         return {
             "url": url,

@@ -6,6 +6,7 @@ tokens (apostrophes inside words dropped), lowercase, stopwords out, Porter stem
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterator
@@ -60,6 +61,7 @@ def words(text: str) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """Porter stem (Whoosh's implementation, reproduced in search.js)."""
     return porter_stem(word)

@@ -66,6 +66,8 @@ class Entry:
     docs: list[int]
     weights: list[int]
     sections: list[list[int]]
+    scores: dict[int, tuple[float, list[int]]] | None = field(default=None, repr=False,
+                                                              compare=False)
 
 
 @dataclass
@@ -235,74 +237,93 @@ def term_score(entry_idf: int, weight: int) -> float:
 
 @dataclass
 class Hit:
-    """A ranked article: its number, score, best section and the terms it matched."""
+    """A ranked article: its number, score, and the terms it matched (with their clause weight)."""
 
     doc: int
     score: float
-    section: int
-    terms: list[str]
+    matched: list[tuple[float, str]]
+    _scores: Mapping[str, Mapping[int, tuple[float, list[int]]]] = field(repr=False)
+    _idf: Mapping[str, int] = field(repr=False)
+
+    @property
+    def terms(self) -> list[str]:
+        """The index terms through which the article matched."""
+        return [term for _, term in self.matched]
+
+    @property
+    def section(self) -> int:
+        """The section where the matched terms weigh most (headings double); 0 for the top."""
+        places: dict[int, float] = {}
+        for clause_weight, term in self.matched:
+            weight = clause_weight * (self._idf[term] / IDF_SCALE)
+            for code in self._scores[term][self.doc][1]:
+                places[code >> 1] = places.get(code >> 1, 0.0) + weight * (1 + (code & 1))
+        return min(places, key=lambda s: (-places[s], s)) if places else 0
 
 
 def _term_scores(entry: Entry) -> dict[int, tuple[float, list[int]]]:
-    return {doc: (term_score(entry.idf, weight), sections)
-            for doc, weight, sections in zip(entry.docs, entry.weights, entry.sections,
-                                             strict=True)}
+    if entry.scores is None:
+        entry.scores = {doc: (term_score(entry.idf, weight), sections) for doc, weight, sections
+                        in zip(entry.docs, entry.weights, entry.sections, strict=True)}
+    return entry.scores
 
 
 def rank(clauses: list[Clause], entries: Mapping[str, Entry | None],
          keep: Iterable[int] | None = None) -> list[Hit]:
-    """Score every article that matches at least one clause; best first, ties by number."""
-    scores: dict[str, dict[int, tuple[float, list[int]]]] = {}
-    candidates: set[int] = set()
-    for clause in clauses:
-        for alternative in clause.alternatives:
-            for term in alternative.terms:
-                entry = entries.get(term)
-                if entry is not None and term not in scores:
-                    scores[term] = _term_scores(entry)
-                    candidates.update(entry.docs)
-    if keep is not None:
-        candidates &= set(keep)
+    """Score every article that matches at least one clause; best first, ties by number.
+
+    Each article's numbers are added up clause by clause, in the order search.js adds them,
+    so both compute bit-identical scores.
+    """
+    scores = {term: _term_scores(entry) for clause in clauses for alternative
+              in clause.alternatives for term in alternative.terms
+              if (entry := entries.get(term)) is not None}
+    allowed = None if keep is None else set(keep)
     # A clause counts towards coverage by its weight times the idf of its rarest known term.
-    importance = [c.weight * max((entries[t].idf for a in c.alternatives for t in a.terms  # type: ignore[union-attr]
-                                  if entries.get(t) is not None), default=0) / IDF_SCALE
-                  for c in clauses]
+    importance = []
+    for clause in clauses:
+        rarest = max((found for a in clause.alternatives for t in a.terms
+                      if (found := _idf(entries, t)) is not None), default=0)
+        importance.append(clause.weight * rarest / IDF_SCALE)
     total_weight = 0.0
     for value in importance:
         total_weight += value
-    hits = []
-    for doc in sorted(candidates):
-        total = matched = 0.0
-        sections: dict[int, float] = {}
-        terms: list[str] = []
-        for index, clause in enumerate(clauses):
-            best, chosen = 0.0, None
-            for alternative in clause.alternatives:
-                value = 0.0
-                for term in alternative.terms:
-                    found = scores.get(term, {}).get(doc)
-                    if found is not None:
-                        value += found[0]
+    totals: dict[int, float] = {}
+    matched: dict[int, float] = {}
+    chosen_terms: dict[int, list[tuple[float, str]]] = {}
+    for index, clause in enumerate(clauses):
+        best: dict[int, tuple[float, Alternative]] = {}
+        for alternative in clause.alternatives:
+            values: dict[int, float] = {}
+            for term in alternative.terms:
+                for doc, (value, _) in scores.get(term, {}).items():
+                    values[doc] = values.get(doc, 0.0) + value
+            for doc, value in values.items():
                 value = value * alternative.factor / len(alternative.terms)
-                if value > best:
-                    best, chosen = value, alternative
-            if chosen is None:
+                if value > (best[doc][0] if doc in best else 0.0):
+                    best[doc] = (value, alternative)
+        for doc, (value, chosen) in best.items():
+            if allowed is not None and doc not in allowed:
                 continue
-            total += clause.weight * best
-            matched += importance[index]
+            totals[doc] = totals.get(doc, 0.0) + clause.weight * value
+            matched[doc] = matched.get(doc, 0.0) + importance[index]
+            through = chosen_terms.setdefault(doc, [])
             for term in chosen.terms:
-                found = scores.get(term, {}).get(doc)
-                if found is None:
-                    continue
-                terms.append(term)
-                for code in found[1]:
-                    weight = clause.weight * (entries[term].idf / IDF_SCALE)  # type: ignore[union-attr]
-                    sections[code >> 1] = sections.get(code >> 1, 0.0) + weight * (1 + (code & 1))
-        section = min(sections, key=lambda s: (-sections[s], s)) if sections else 0
-        coverage = matched / total_weight if total_weight else 0.0
-        hits.append(Hit(doc, total * (1 - COORD + COORD * coverage), section, terms))
+                if doc in scores.get(term, {}):
+                    through.append((clause.weight, term))
+    idfs = {term: entry.idf for term, entry in entries.items() if entry is not None}
+    hits = []
+    for doc, total in totals.items():
+        coverage = matched[doc] / total_weight if total_weight else 0.0
+        score = total * (1 - COORD + COORD * coverage)
+        hits.append(Hit(doc, score, chosen_terms[doc], scores, idfs))
     hits.sort(key=lambda h: (-h.score, h.doc))
     return hits
+
+
+def _idf(entries: Mapping[str, Entry | None], term: str) -> int | None:
+    entry = entries.get(term)
+    return None if entry is None else entry.idf
 
 
 def phrase_docs(phrase: list[str], positions: Mapping[str, dict[int, list[list[int]]]]) -> set[int]:

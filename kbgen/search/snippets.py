@@ -5,6 +5,7 @@ from __future__ import annotations
 from kbgen.search.analysis import MAX_LENGTH, MIN_LENGTH, STOPWORDS, TOKEN, normalize, stem
 
 SNIPPET_WORDS = 32
+SCAN_CHARS = 2500  # a long section's snippet comes from its beginning
 
 
 def matched_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
@@ -19,6 +20,7 @@ def matched_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
 
 def snippet(text: str, terms: set[str], size: int = SNIPPET_WORDS) -> str:
     """About `size` words of `text`, starting where the most distinct matched terms gather."""
+    text = text[:SCAN_CHARS]
     tokens = [m.span() for m in TOKEN.finditer(text)]
     if not tokens:
         return text.strip()[:200]

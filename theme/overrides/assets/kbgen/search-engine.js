@@ -318,6 +318,7 @@ function rankClauses(clauses, entries, keep) {
     let matched = 0.0;
     const sections = new Map();
     const terms = [];
+    let chosenAny = false;
     clauses.forEach((clause, index) => {
       let best = 0.0;
       let chosen = null;
@@ -331,6 +332,7 @@ function rankClauses(clauses, entries, keep) {
         if (value > best) { best = value; chosen = alternative; }
       }
       if (chosen === null) return;
+      chosenAny = true;
       total += clause.weight * best;
       matched += importance[index];
       for (const term of chosen.terms) {
@@ -343,6 +345,7 @@ function rankClauses(clauses, entries, keep) {
         }
       }
     });
+    if (!chosenAny) continue; // only postings too weak to count
     const coverage = totalWeight ? matched / totalWeight : 0.0;
     let section = 0;
     let sectionScore = -Infinity;

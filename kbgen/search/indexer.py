@@ -123,7 +123,8 @@ def _update(ix: Index, docs: list[ArticleDoc]) -> IndexStats:
             changed.append((doc, revision))
     if not removed and not changed:
         return IndexStats(len(docs), 0, 0)
-    with ix.writer(limitmb=256) as writer:
+    writer = ix.writer(limitmb=256)
+    try:
         for aid in removed:
             writer.delete_by_term("article", aid)
         for doc, revision in changed:
@@ -136,6 +137,11 @@ def _update(ix: Index, docs: list[ArticleDoc]) -> IndexStats:
                     revision=revision, number=number, sec_heading=section.heading,
                     sec_text=section.text,
                 )
+    except BaseException:
+        writer.cancel()
+        raise
+    # Many replaced documents leave many deleted ones behind, which slow every read: merge.
+    writer.commit(optimize=len(removed) + len(changed) > len(indexed) // 4)
     return IndexStats(len(docs), len(changed), len(removed))
 
 

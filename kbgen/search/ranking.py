@@ -12,6 +12,7 @@ the matched share of the query ("OR with a coordination bonus"). Quoted phrases 
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -66,8 +67,8 @@ class Entry:
     docs: list[int]
     weights: list[int]
     sections: list[list[int]]
-    scores: dict[int, tuple[float, list[int]]] | None = field(default=None, repr=False,
-                                                              compare=False)
+    scores: dict[int, float] | None = field(default=None, repr=False, compare=False)
+    places: dict[int, list[int]] | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -242,8 +243,7 @@ class Hit:
     doc: int
     score: float
     matched: list[tuple[float, str]]
-    _scores: Mapping[str, Mapping[int, tuple[float, list[int]]]] = field(repr=False)
-    _idf: Mapping[str, int] = field(repr=False)
+    _entries: Mapping[str, Entry | None] = field(repr=False)
 
     @property
     def terms(self) -> list[str]:
@@ -255,22 +255,26 @@ class Hit:
         """The section where the matched terms weigh most (headings double); 0 for the top."""
         places: dict[int, float] = {}
         for clause_weight, term in self.matched:
-            weight = clause_weight * (self._idf[term] / IDF_SCALE)
-            for code in self._scores[term][self.doc][1]:
+            entry = self._entries[term]
+            assert entry is not None and entry.places is not None
+            weight = clause_weight * (entry.idf / IDF_SCALE)
+            for code in entry.places[self.doc]:
                 places[code >> 1] = places.get(code >> 1, 0.0) + weight * (1 + (code & 1))
         return min(places, key=lambda s: (-places[s], s)) if places else 0
 
 
-def _term_scores(entry: Entry) -> dict[int, tuple[float, list[int]]]:
-    if entry.scores is None:
-        entry.scores = {doc: (term_score(entry.idf, weight), sections) for doc, weight, sections
-                        in zip(entry.docs, entry.weights, entry.sections, strict=True)}
+def _term_scores(entry: Entry) -> dict[int, float]:
+    """Each article's score for the term (computed once per cached entry)."""
+    if entry.scores is None or entry.places is None:
+        entry.scores = {doc: term_score(entry.idf, weight)
+                        for doc, weight in zip(entry.docs, entry.weights, strict=True)}
+        entry.places = dict(zip(entry.docs, entry.sections, strict=True))
     return entry.scores
 
 
 def rank(clauses: list[Clause], entries: Mapping[str, Entry | None],
-         keep: Iterable[int] | None = None) -> list[Hit]:
-    """Score every article that matches at least one clause; best first, ties by number.
+         keep: Iterable[int] | None = None, limit: int | None = None) -> tuple[list[Hit], int]:
+    """The best `limit` articles (best first, ties by number) and how many matched at all.
 
     Each article's numbers are added up clause by clause, in the order search.js adds them,
     so both compute bit-identical scores.
@@ -292,33 +296,38 @@ def rank(clauses: list[Clause], entries: Mapping[str, Entry | None],
     matched: dict[int, float] = {}
     chosen_terms: dict[int, list[tuple[float, str]]] = {}
     for index, clause in enumerate(clauses):
-        best: dict[int, tuple[float, Alternative]] = {}
+        best: dict[int, float] = {}
+        chosen: dict[int, Alternative] = {}
         for alternative in clause.alternatives:
-            values: dict[int, float] = {}
-            for term in alternative.terms:
-                for doc, (value, _) in scores.get(term, {}).items():
-                    values[doc] = values.get(doc, 0.0) + value
+            factor, size = alternative.factor, len(alternative.terms)
+            if size == 1:
+                values = scores.get(alternative.terms[0], {})
+            else:
+                values = {}
+                for term in alternative.terms:
+                    for doc, value in scores.get(term, {}).items():
+                        values[doc] = values.get(doc, 0.0) + value
             for doc, value in values.items():
-                value = value * alternative.factor / len(alternative.terms)
-                if value > (best[doc][0] if doc in best else 0.0):
-                    best[doc] = (value, alternative)
-        for doc, (value, chosen) in best.items():
+                value = value * factor / size
+                if value > best.get(doc, 0.0):
+                    best[doc] = value
+                    chosen[doc] = alternative
+        weight, share = clause.weight, importance[index]
+        for doc, value in best.items():
             if allowed is not None and doc not in allowed:
                 continue
-            totals[doc] = totals.get(doc, 0.0) + clause.weight * value
-            matched[doc] = matched.get(doc, 0.0) + importance[index]
+            totals[doc] = totals.get(doc, 0.0) + weight * value
+            matched[doc] = matched.get(doc, 0.0) + share
             through = chosen_terms.setdefault(doc, [])
-            for term in chosen.terms:
+            for term in chosen[doc].terms:
                 if doc in scores.get(term, {}):
-                    through.append((clause.weight, term))
-    idfs = {term: entry.idf for term, entry in entries.items() if entry is not None}
-    hits = []
-    for doc, total in totals.items():
-        coverage = matched[doc] / total_weight if total_weight else 0.0
-        score = total * (1 - COORD + COORD * coverage)
-        hits.append(Hit(doc, score, chosen_terms[doc], scores, idfs))
-    hits.sort(key=lambda h: (-h.score, h.doc))
-    return hits
+                    through.append((weight, term))
+    keep_share = 1 - COORD
+    ranked = [(-(total * (keep_share + COORD * (matched[doc] / total_weight if total_weight
+                                                else 0.0))), doc)
+              for doc, total in totals.items()]
+    top = sorted(ranked) if limit is None else heapq.nsmallest(limit, ranked)
+    return [Hit(doc, -negative, chosen_terms[doc], entries) for negative, doc in top], len(ranked)
 
 
 def _idf(entries: Mapping[str, Entry | None], term: str) -> int | None:

@@ -50,20 +50,20 @@ class Searcher:
             raise SearchError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
         plan = parse_query(query, prefix=prefix)
         with self._lock:
-            hits, corrections = self._rank(plan, category, type)
-        results = [self._result(hit, plan) for hit in hits[:limit]]
+            hits, total, corrections = self._rank(plan, category, type, limit)
+        results = [self._result(hit, plan) for hit in hits]
         return {
             "query": query,
             "results": results,
-            "total": len(hits),
+            "total": total,
             "did_you_mean": ranking.did_you_mean(plan, corrections, query),
         }
 
-    def _rank(self, plan: Plan, category: str | None,
-              type: str | None) -> tuple[list[ranking.Hit], dict[str, list[tuple[str, int]]]]:
+    def _rank(self, plan: Plan, category: str | None, type: str | None,
+              limit: int) -> tuple[list[ranking.Hit], int, dict[str, list[tuple[str, int]]]]:
         lexicon = self.lexicon
         if not plan.words:
-            return [], {}
+            return [], 0, {}
         entries = {t: lexicon.entry(t) for t in ranking.needed_terms(plan, self.synonyms)}
         corrections: dict[str, list[tuple[str, int]]] = {}
         completions: dict[str, list[str]] = {}
@@ -85,7 +85,8 @@ class Searcher:
             if matching:
                 keep = matching if keep is None else keep & matching
         clauses = ranking.build_clauses(plan, entries, self.synonyms, corrections, completions)
-        return ranking.rank(clauses, entries, keep), corrections
+        hits, total = ranking.rank(clauses, entries, keep, limit)
+        return hits, total, corrections
 
     def _filter(self, category: str | None, type: str | None) -> set[int] | None:
         if category is None and type is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 from pathlib import Path
@@ -69,7 +70,14 @@ class SearcherHolder:
                 if self._searcher is not None:
                     self._searcher.close()
                 self._searcher, self._key = Searcher(self.state), key
+                # The index's tables live as long as the service: keep them out of every
+                # garbage collection, which would otherwise pause requests for tens of ms.
+                gc.freeze()
             return self._searcher
+
+    def search(self, query: str, **options: Any) -> dict[str, Any]:
+        """Answer `query` from the index on disk now."""
+        return self.get().search(query, **options)
 
 
 def _error(message: str, status: int) -> JSONResponse:
@@ -92,9 +100,8 @@ async def search(request: Request) -> JSONResponse:
         return _error(f"limit must be between 1 and {MAX_LIMIT}", 400)
     holder = _holder(request)
     try:
-        searcher = await run_in_threadpool(holder.get)
         answer = await run_in_threadpool(
-            searcher.search, query, limit=limit, category=params.get("category") or None,
+            holder.search, query, limit=limit, category=params.get("category") or None,
             type=params.get("type") or None)
     except SearchError as exc:
         return _error(str(exc), 503)

@@ -12,6 +12,7 @@ the matched share of the query ("OR with a coordination bonus"). Quoted phrases 
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 import re
@@ -250,7 +251,7 @@ class Hit:
         """The index terms through which the article matched."""
         return [term for _, term in self.matched]
 
-    @property
+    @functools.cached_property
     def section(self) -> int:
         """The section where the matched terms weigh most (headings double); 0 for the top."""
         places: dict[int, float] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from kbgen.search.analysis import MAX_LENGTH, MIN_LENGTH, STOPWORDS, TOKEN, normalize, stem
 
 SNIPPET_WORDS = 32
-SCAN_CHARS = 2500  # a long section's snippet comes from its beginning
+SCAN_CHARS = 1500  # a long section's snippet comes from its beginning
 
 
 def matched_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:

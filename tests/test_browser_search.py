@@ -6,15 +6,21 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from search_fixtures import build_small_kb
+from search_fixtures import BuiltSite, build_small_kb
 from site_server import static_server
+
+from kbgen.search.searcher import Searcher
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    built = build_small_kb(tmp_path_factory.mktemp("browser-search"))
+def built(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    return build_small_kb(tmp_path_factory.mktemp("browser-search"))
+
+
+@pytest.fixture(scope="module")
+def site(built: BuiltSite) -> Iterator[str]:
     with static_server(built.site) as url:
         yield url
 
@@ -117,3 +123,35 @@ def test_window_kbgen_search_on_every_kind_of_page(page, site: str):
         assert results[0]["url"].startswith("account/password/")
         assert len(results) <= 3
         assert {"url", "title", "snippet", "score"} <= set(results[0])
+
+
+SPECIAL_QUERIES = [
+    ('"two-factor authentication"', {}),  # a phrase that matches
+    ('"authentication two-factor" codes', {}),  # a phrase that does not: plain words
+    ("reimbursement", {}),  # the writer's synonym of refund
+    ("pakage late", {}),  # a typo, and a synonym (parcel: package)
+    ("pass word", {}),  # two words the articles write as one
+    ("order", {"category": "billing"}),
+    ("order", {"type": "faq"}),
+    ("how do I?", {}),  # only stopwords
+    ("refu", {"prefix": True}),  # still being typed
+]
+
+
+def test_the_browser_ranks_special_queries_exactly_as_python(page, site: str, built: BuiltSite):
+    page.goto(site)
+    in_browser = page.evaluate(
+        """async (cases) => {
+             const out = [];
+             for (const [q, options] of cases) {
+               const r = await window.kbgen.searchDetails(q, {limit: 10, ...options});
+               out.push([r.results.map(x => [x.url, x.score]), r.total, r.did_you_mean]);
+             }
+             return out;
+           }""", [list(case) for case in SPECIAL_QUERIES])
+    with Searcher(built.state) as searcher:
+        for (query, options), (results, total, suggestion) in zip(
+                SPECIAL_QUERIES, in_browser, strict=True):
+            answer = searcher.search(query, limit=10, **options)
+            assert [[r["url"], r["score"]] for r in answer["results"]] == results, query
+            assert (answer["total"], answer["did_you_mean"]) == (total, suggestion), query

@@ -85,7 +85,8 @@ SMALL_KB = {
         If you use an authenticator app, keep your recovery codes somewhere safe.
         """),
     "account/delete-account.md": article(
-        "Delete your account", "Close your account and erase your data.", type="article", body="""
+        "Delete your account", "Close your account and erase your data.", type="article",
+        queries=["GDPR erasure request"], body="""
         Deleting your account erases your orders, invoices and saved addresses.
 
         ## Export your data first {#export}

@@ -55,6 +55,11 @@ def test_category_and_type_filters(small_kb: BuiltSite):
     assert billing and all(r["category"] == "billing" for r in billing)
 
 
+def test_the_writers_queries_find_their_article(small_kb: BuiltSite):
+    answer = json.loads(run(small_kb, "gdpr erasure", "--json"))
+    assert answer["results"][0]["title"] == "Delete your account"
+
+
 def test_typos_get_a_did_you_mean(small_kb: BuiltSite):
     answer = json.loads(run(small_kb, "pasword reset", "--json"))
     assert answer["did_you_mean"] == "password reset"

@@ -61,7 +61,7 @@ def measure_kbgen(browser: object, url: str) -> dict[str, object]:
     """First-search bytes and later-query times of kbgen's browser search."""
     context = browser.new_context()  # type: ignore[attr-defined]
     seen: list[object] = []
-    context.on("requestfinished", seen.append)
+    context.on("requestfinished", lambda request: seen.append(request))
     page = context.new_page()
     page.goto(url)
     page.wait_for_function("window.kbgen && window.kbgen.search")
@@ -84,12 +84,13 @@ def measure_kbgen(browser: object, url: str) -> dict[str, object]:
     cached = page.evaluate(timing, [LATER_QUERIES, False])
     decoded = {e["name"]: e["decoded"] for e in page.evaluate(_RESOURCES)}
     urls = [r.url for r in seen]  # type: ignore[attr-defined]
-    context.close()
-    return {
+    measured = {
         "scripts": _transferred(scripts), "first": _transferred(first), "files": len(first),
         "decoded": sum(decoded.get(r.url, 0) for r in scripts + first),  # type: ignore
         "new": new, "cached": cached, "typing": typing, "refetched": len(urls) - len(set(urls)),
     }
+    context.close()
+    return measured
 
 
 def measure_pagefind(browser: object, url: str) -> dict[str, float]:
@@ -99,15 +100,16 @@ def measure_pagefind(browser: object, url: str) -> dict[str, float]:
     page = context.new_page()
     page.goto(url)
     page.wait_for_load_state("networkidle")
-    context.on("requestfinished", seen.append)
+    context.on("requestfinished", lambda request: seen.append(request))
     page.evaluate("""async (q) => {
         const pagefind = await import('./pagefind/pagefind.js');
         await pagefind.init();
         const found = await pagefind.search(q);
         await Promise.all(found.results.slice(0, 10).map(r => r.data()));
       }""", FIRST_QUERY)
+    measured = {"transfer": _transferred(seen), "files": len(seen)}
     context.close()
-    return {"transfer": _transferred(seen), "files": len(seen)}
+    return measured
 
 
 def main() -> None:

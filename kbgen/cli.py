@@ -299,6 +299,8 @@ def _print_results(answer: dict[str, object]) -> None:
     from rich.table import Table
 
     out = Console()
+    if not out.is_terminal:  # Piped or logged: wide enough that URLs stay on one line.
+        out = Console(width=160)
     if answer.get("did_you_mean"):
         out.print(f"Did you mean: [bold]{answer['did_you_mean']}[/bold]?")
     results = answer["results"]
@@ -307,8 +309,9 @@ def _print_results(answer: dict[str, object]) -> None:
         out.print(f"No articles match {answer['query']!r}. Try fewer or other words.")
         return
     table = Table(title=f"{answer['total']} matching articles", title_justify="left")
-    for column in ("#", "Title", "Category", "Type", "Score", "URL"):
+    for column in ("#", "Title", "Category", "Type", "Score"):
         table.add_column(column, overflow="fold")
+    table.add_column("URL", no_wrap=True)
     for rank, result in enumerate(results, start=1):
         table.add_row(str(rank), result["title"], result["category_title"], result["type_label"],
                       f"{result['score']:.2f}", result["url"])

@@ -114,8 +114,11 @@ export class Engine {
     const entries = await this.entries(neededTerms(plan, m.synonyms, m.fillerSet), {});
     const corrections = {};
     const completions = {};
-    for (const word of unknownWords(plan, entries)) {
-      const vocabulary = await this.vocabulary(word);
+    const unknown = unknownWords(plan, entries);
+    // One round trip for every unknown word's spelling list, not one each.
+    const vocabularies = await Promise.all(unknown.map((word) => this.vocabulary(word)));
+    for (const [i, word] of unknown.entries()) {
+      const vocabulary = vocabularies[i];
       corrections[word] = fuzzyCandidates(word, vocabulary);
       if (plan.prefix && word === plan.words[plan.words.length - 1]) {
         completions[word] = prefixCandidates(word, vocabulary);

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from dataclasses import dataclass
@@ -14,7 +13,6 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
 from kbgen.errors import ConfigError, KbgenError
-from kbgen.paths import state_dir
 
 
 @dataclass
@@ -80,10 +78,10 @@ def build_site(
     finally:
         logger.removeHandler(counter)
     seconds = time.monotonic() - start
-    manifest = json.loads((state_dir(config.site_dir) / "articles.json").read_text("utf-8"))
+    catalog = config.plugins["kbgen"].catalog  # type: ignore[attr-defined]
     return BuildSummary(
-        articles=len(manifest["articles"]),
-        categories=manifest["categories"],
+        articles=len(catalog.articles),
+        categories=len(catalog.categories),
         warnings=counter.count,
         seconds=seconds,
         site_dir=config.site_dir,

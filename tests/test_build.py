@@ -203,3 +203,18 @@ def test_pages_load_nothing_from_another_origin(make_kb):
     assert not re.search(r'(?:src|href)="(?:https?:)?//', page.split("<body")[0]), \
         "the head links to another origin"
     assert "fonts.googleapis.com" not in page and "fonts.gstatic.com" not in page
+
+
+def test_a_disabled_plugin_builds_plain_material(make_kb):
+    kb = make_kb({"billing/refunds.md": article("Refunds")}, plugin_options="enabled: false")
+    result = kbgen("build", cwd=kb)
+    assert result.returncode == 0, result.stderr
+    assert "Built 0 articles in 0 categories" in result.stdout
+    assert (kb / "site/billing/refunds/index.html").is_file()
+
+
+def test_without_search_there_is_no_search_box(make_kb):
+    site = build(make_kb({"billing/refunds.md": article("Refunds")}, plugin_options="search: false"))
+    home = (site / "index.html").read_text("utf-8")
+    assert "data-kb-search-input" not in home
+    assert not (site / "assets/kbgen/search/manifest.json").exists()

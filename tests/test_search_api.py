@@ -66,3 +66,13 @@ def test_bad_parameters_are_json_400s(service: str, params: dict[str, str], mess
 def test_openapi_describes_search(service: str):
     document = httpx.get(f"{service}/api/openapi.json").json()
     assert "get" in document["paths"]["/api/search"]
+
+
+def test_search_files_and_pages_are_served_compressed(service: str):
+    base = service.rstrip("/")
+    manifest = httpx.get(base + "/assets/kbgen/search/manifest.json",
+                         headers={"Accept-Encoding": "gzip"})
+    assert manifest.status_code == 200
+    page = httpx.get(base + "/", headers={"Accept-Encoding": "gzip"})
+    assert page.headers.get("content-encoding") == "gzip"
+    assert "<html" in page.text

@@ -10,6 +10,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
@@ -89,7 +90,9 @@ def create_app(
     routes.append(Mount("/", app=StaticFiles(directory=site, html=True), name="site"))
     store = open_store(db_url or default_url(state_dir(site)))
     app = Starlette(routes=routes, exception_handlers={HTTPException: http_error, 500: json_error},
-                    middleware=[Middleware(OriginGuard, origins=cors_origins)],
+                    middleware=[Middleware(OriginGuard, origins=cors_origins),
+                                # Search files and pages travel compressed, as from a CDN.
+                                Middleware(GZipMiddleware, minimum_size=1024)],
                     lifespan=feedback_api.lifespan)
     app.state.feedback = feedback_api.FeedbackApi(store, manifest, rate_limit)
     app.state.store = store

@@ -73,6 +73,8 @@ class Catalog:
         self.by_src = {a.src_path: a for a in self.articles}
         self.categories: dict[str, Category] = {}
         self._order = {name: i for i, name in enumerate(category_config)}
+        self._sorted: dict[str, tuple[list[Article], dict[str, int]]] = {}
+        self._tagged: dict[str, dict[str, list[Article]]] = {}
         for article in self.articles:
             if article.category not in self.categories:
                 conf = category_config.get(article.category) or {}
@@ -83,6 +85,8 @@ class Catalog:
                     icon=conf.get("icon"),
                 )
             self.categories[article.category].articles.append(article)
+            for tag in article.tags:
+                self._tagged.setdefault(article.category, {}).setdefault(tag, []).append(article)
 
     def ordered_categories(self) -> list[Category]:
         """Categories in the order the config lists them, then alphabetically."""
@@ -90,13 +94,20 @@ class Catalog:
         return sorted(self.categories.values(),
                       key=lambda c: (self._order.get(c.id, unlisted), c.title.lower()))
 
+    def _by_title(self, category: Category) -> tuple[list[Article], dict[str, int]]:
+        """The category's articles sorted by title, and each one's position: computed once."""
+        if category.id not in self._sorted:
+            members = sorted(category.articles, key=lambda a: a.title.lower())
+            self._sorted[category.id] = (members, {a.id: i for i, a in enumerate(members)})
+        return self._sorted[category.id]
+
     def sidebar(self, article: Article, limit: int) -> dict[str, Any]:
         """The articles listed beside `article`: its category's, centred on it when too many."""
         category = self.categories[article.category]
-        members = sorted(category.articles, key=lambda a: a.title.lower())
+        members, position = self._by_title(category)
         if len(members) <= limit:
             return {"category": category, "articles": members, "truncated": False}
-        index = members.index(article)
+        index = position[article.id]
         start = max(0, min(index - limit // 2, len(members) - limit))
         return {"category": category, "articles": members[start:start + limit],
                 "truncated": True, "total": len(members)}
@@ -104,12 +115,11 @@ class Catalog:
     def related(self, article: Article, count: int = 3) -> list[Article]:
         """Up to `count` related articles: those front matter names, then ones sharing a tag."""
         chosen = [self.by_id[i] for i in article.related if i in self.by_id and i != article.id]
-        if len(chosen) < count:
-            shared = [
-                a for a in self.categories[article.category].articles
-                if a is not article and a not in chosen and set(a.tags) & set(article.tags)
-            ]
-            chosen.extend(shared)
+        tagged = self._tagged.get(article.category, {})
+        for tag in article.tags:
+            if len(chosen) >= count:
+                break
+            chosen.extend(a for a in tagged.get(tag, ()) if a is not article and a not in chosen)
         return chosen[:count]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -76,3 +77,18 @@ def test_search_files_and_pages_are_served_compressed(service: str):
     page = httpx.get(base + "/", headers={"Accept-Encoding": "gzip"})
     assert page.headers.get("content-encoding") == "gzip"
     assert "<html" in page.text
+
+
+def test_searches_are_logged_for_the_content_gaps_report(service: str, small_kb: BuiltSite):
+    from kbgen.feedback import open_store
+
+    query = "zebra migration paperwork"
+    answer = httpx.get(service.rstrip("/") + "/api/search", params={"q": query}).json()
+    database = small_kb.config.parent / ".kbgen" / "feedback.db"
+    for _ in range(50):  # the log is written by the service's writer thread, just after the answer
+        with open_store(f"sqlite:///{database}") as store:
+            logged = [s for s in store.searches() if s.query == query]
+        if logged:
+            break
+        time.sleep(0.1)
+    assert [(s.source, s.result_count) for s in logged] == [("api", answer["total"])]

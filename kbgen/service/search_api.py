@@ -105,6 +105,8 @@ async def search(request: Request) -> JSONResponse:
             type=params.get("type") or None)
     except SearchError as exc:
         return _error(str(exc), 503)
+    # Logged for the content-gaps report; queued, so the answer does not wait for the disk.
+    request.app.state.store.log_search(query, answer["total"], source="api")
     return JSONResponse(answer)
 
 

@@ -6,11 +6,19 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import Any, TextIO
 
 import click
 from rich.console import Console
 from rich.logging import RichHandler
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from kbgen import __version__, progress
 from kbgen.errors import KbgenError
@@ -32,7 +40,7 @@ class _RichReporter:
 
     def __init__(self, bar: Progress) -> None:
         self._bar = bar
-        self._task: int | None = None
+        self._task: TaskID | None = None
 
     def stage(self, name: str, total: int) -> None:
         if self._task is not None:
@@ -258,8 +266,8 @@ def report(config_file: str, db: str | None, since: str, fmt: str, output: str |
 @click.option("--type", "kind", default=None,
               type=click.Choice(["article", "tutorial", "faq", "troubleshooting"]),
               help="Only articles of this type.")
-def search(query: str | None, config_file: str, as_json: bool, queries_file: click.utils.LazyFile
-           | None, limit: int, category: str | None, kind: str | None) -> None:
+def search(query: str | None, config_file: str, as_json: bool, queries_file: TextIO | None,
+           limit: int, category: str | None, kind: str | None) -> None:
     """Search the built help center, ranked exactly as its search box ranks.
 
     \b
@@ -279,14 +287,16 @@ def search(query: str | None, config_file: str, as_json: bool, queries_file: cli
     try:
         config = load(config_file)
         with Searcher(state_dir(config.site_dir)) as searcher:
-            options = {"limit": limit, "category": category, "type": kind}
+            def ask(text: str) -> dict[str, Any]:
+                return searcher.search(text, limit=limit, category=category, type=kind)
+
             if queries_file is not None:
                 for line in queries_file:
                     text = line.rstrip("\r\n")
                     if text.strip():
-                        click.echo(json.dumps(searcher.search(text, **options), ensure_ascii=False))
+                        click.echo(json.dumps(ask(text), ensure_ascii=False))
                 return
-            answer = searcher.search(query or "", **options)
+            answer = ask(query or "")
     except KbgenError as exc:
         fail(exc)
     if as_json:

@@ -44,7 +44,9 @@ class FeedbackConfig(base.Config):
     """The heading above the ways to reach a person and the related articles."""
     reasons = c.ListOfItems(
         c.Type(str),
-        default=["Didn't answer my question", "Hard to follow", "Out of date", "Something is wrong"],
+        default=[
+            "Didn't answer my question", "Hard to follow", "Out of date", "Something is wrong",
+        ],
     )
     """Reasons offered after a "No"."""
     contact = c.Type(dict, default={})

@@ -13,6 +13,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from kbgen import progress
 from kbgen.articles import Article, Problem, is_landing_source, is_snippet, is_toc, parse_article
@@ -56,7 +57,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 "set 'theme: {name: material}'"
             )
         if not self.config.google_fonts:
-            config.theme["font"] = False  # System fonts: a help center loads nothing from elsewhere.
+            config.theme["font"] = False  # System fonts: the site loads nothing from elsewhere.
         # After the user's custom_dir (theirs wins), before Material's own templates.
         position = 1 if config.theme.custom_dir else 0
         config.theme.dirs.insert(position, str(theme_dir() / "overrides"))
@@ -181,8 +182,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         return self.rewriter.rewrite(markdown, page.file.src_uri)
 
     def on_page_context(
-        self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation
-    ) -> dict[str, Any] | None:
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext | None:
         if not self.config.enabled:
             return None
         if not self._rendering:
@@ -199,7 +200,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             "revision": article.revision if article else None,
             "feedback": kb["feedback"],
         }
-        context["kbgen"] = kb
+        context["kbgen"] = kb  # type: ignore[typeddict-unknown-key]
         return context
 
     def on_page_content(

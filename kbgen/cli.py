@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -161,13 +160,12 @@ def check(config_file: str) -> None:
     """
     from kbgen.build import load
     from kbgen.check import check_docs
+    from kbgen.paths import shown_root
 
     try:
         config = load(config_file)
-        config_dir = Path(config.config_file_path).resolve().parent
         docs_dir = Path(config.docs_dir)
-        shown_root = os.path.relpath(docs_dir, config_dir).replace(os.sep, "/") + "/"
-        problems, count = check_docs(docs_dir, shown_root)
+        problems, count = check_docs(docs_dir, shown_root(docs_dir, config.config_file_path))
     except KbgenError as exc:
         fail(exc)
     for problem in problems:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -16,3 +17,9 @@ def theme_dir() -> Path:
 def state_dir(site_dir: str | Path) -> Path:
     """Beside the site: `.kbgen/` holds the search index, the manifest and the feedback store."""
     return Path(site_dir).resolve().parent / ".kbgen"
+
+
+def shown_root(docs_dir: str | Path, config_file: str | Path | None) -> str:
+    """How writers see docs/ from mkdocs.yml's folder (`docs/`), to name files in messages."""
+    config_dir = Path(config_file or ".").resolve().parent
+    return os.path.relpath(Path(docs_dir).resolve(), config_dir).replace(os.sep, "/") + "/"

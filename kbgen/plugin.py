@@ -19,7 +19,7 @@ from kbgen import progress
 from kbgen.articles import Article, Problem, is_landing_source, is_snippet, is_toc, parse_article
 from kbgen.config import KbgenConfig
 from kbgen.errors import KbgenError
-from kbgen.paths import state_dir, theme_dir
+from kbgen.paths import shown_root, state_dir, theme_dir
 from kbgen.search.build import SearchBuilder
 from kbgen.site.catalog import Catalog
 from kbgen.site.directives import DirectiveRewriter, KindTally
@@ -81,9 +81,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if not self.config.enabled:
             return None
         docs_dir = Path(config.docs_dir)
-        # Name files the way the writer sees them from mkdocs.yml's folder: docs/billing/x.md.
-        config_dir = Path(config.config_file_path or ".").resolve().parent
-        shown_root = os.path.relpath(docs_dir, config_dir).replace(os.sep, "/") + "/"
+        shown = shown_root(docs_dir, config.config_file_path)
         articles: list[Article] = []
         pages = [f for f in files.documentation_pages()]
         progress.current().stage("Reading articles", len(pages))
@@ -99,7 +97,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             if is_landing_source(file.src_uri) or file.generated_by:
                 continue
             data = Path(file.abs_src_path).read_bytes() if file.abs_src_path else b""
-            parsed = parse_article(file.src_uri, data, shown_as=shown_root + file.src_uri)
+            parsed = parse_article(file.src_uri, data, shown_as=shown + file.src_uri)
             self.problems.extend(parsed.problems)
             article = parsed.article
             if article is None or article.draft:

@@ -93,8 +93,9 @@ def measure_kbgen(browser: object, url: str) -> dict[str, object]:
     return measured
 
 
-def measure_pagefind(browser: object, url: str) -> dict[str, float]:
-    """What Pagefind transfers (its worker's fetches included) for the query and its top 10."""
+def measure_pagefind(browser: object, url: str) -> dict[str, object]:
+    """What Pagefind transfers (its worker's fetches included) for the query and its top 10,
+    and how long its later new questions take (search and the top 10's data, as kbgen's do)."""
     context = browser.new_context()  # type: ignore[attr-defined]
     seen: list[object] = []
     page = context.new_page()
@@ -102,12 +103,48 @@ def measure_pagefind(browser: object, url: str) -> dict[str, float]:
     page.wait_for_load_state("networkidle")
     context.on("requestfinished", lambda request: seen.append(request))
     page.evaluate("""async (q) => {
-        const pagefind = await import('./pagefind/pagefind.js');
-        await pagefind.init();
-        const found = await pagefind.search(q);
+        window.pf = await import('./pagefind/pagefind.js');
+        await window.pf.init();
+        const found = await window.pf.search(q);
         await Promise.all(found.results.slice(0, 10).map(r => r.data()));
       }""", FIRST_QUERY)
-    measured = {"transfer": _transferred(seen), "files": len(seen)}
+    measured: dict[str, object] = {"transfer": _transferred(seen), "files": len(seen)}
+    measured["new"] = page.evaluate("""async (queries) => {
+        const out = [];
+        for (const q of queries) {
+          const t = performance.now();
+          const found = await window.pf.search(q);
+          await Promise.all(found.results.slice(0, 10).map(r => r.data()));
+          out.push(performance.now() - t);
+        }
+        return out;
+      }""", LATER_QUERIES)
+    context.close()
+    return measured
+
+
+def measure_fetch(browser: object, url: str) -> dict[str, float]:
+    """What any fetch costs in this browser on this machine: a 3-line file, alone and ten at once.
+    Static search pays it per file; it is the floor under a new question's time."""
+    context = browser.new_context()  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    measured = page.evaluate("""async () => {
+        let n = 0;
+        const time = async (width, rounds) => {
+          const out = [];
+          for (let i = 0; i < rounds; i++) {
+            const t = performance.now();
+            await Promise.all([...Array(width)].map(() =>
+              fetch(`assets/kbgen/kbgen.js?fetch=${n++}`).then((r) => r.text())));
+            out.push(performance.now() - t);
+          }
+          out.sort((a, b) => a - b);
+          return out[out.length >> 1];
+        };
+        return {one: await time(1, 40), ten: await time(10, 20)};
+      }""")
     context.close()
     return measured
 
@@ -135,6 +172,7 @@ def main() -> None:
     with serve(kb_site) as url, chromium() as browser:
         kb = measure_kbgen(browser, url)
         pf = measure_pagefind(browser, url)
+        floor = measure_fetch(browser, url)
 
     scripts, first = kb["scripts"], kb["first"]
     assert isinstance(scripts, int) and isinstance(first, int)
@@ -154,6 +192,13 @@ def main() -> None:
           f"{median(new):.1f} ms, {max(new):.1f} ms")
     print(f"  the same {len(cached)} again (ranking only): "
           f"{median(cached):.1f} ms, {max(cached):.1f} ms")
+    pf_new = pf["new"]
+    assert isinstance(pf_new, list)
+    print(f"  Pagefind, the same {len(pf_new)} new questions (search + top 10 data): "
+          f"{median(pf_new):.1f} ms, {max(pf_new):.1f} ms; kbgen/Pagefind "
+          f"{median(new) / median(pf_new):.2f}")
+    print(f"  any fetch in this browser on this machine (a 3-line file): one {floor['one']:.1f} ms,"
+          f" ten at once {floor['ten']:.1f} ms")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,21 @@ from __future__ import annotations
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from mkdocs.config.base import ValidationError
+
+
+class PositiveInt(c.Type[int]):
+    """A whole number of at least 1 (YAML's `true` is not one, though Python's bool is an int)."""
+
+    def __init__(self, default: int) -> None:
+        super().__init__(int, default=default)
+
+    def run_validation(self, value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValidationError(
+                f"Expected a whole number of at least 1, such as {self.default}, "
+                f"but received: {value!r}")
+        return value
 
 
 class CategoryConfig(base.Config):
@@ -62,8 +77,10 @@ class KbgenConfig(base.Config):
     """The heading above the search box on the home page."""
     categories = c.DictOfItems(c.SubConfig(CategoryConfig), default={})
     """Titles, descriptions and icons of category folders."""
-    sidebar_limit = c.Type(int, default=60)
+    sidebar_limit = PositiveInt(default=60)
     """Most articles listed beside an article; large categories link to their landing page."""
+    category_page_size = PositiveInt(default=100)
+    """Most articles on one page of a category's landing page; larger categories get more pages."""
     synonyms = c.Optional(c.File(exists=True))
     """A YAML file of synonyms (`refund: money back, reimbursement`), used by both searches."""
     google_fonts = c.Type(bool, default=False)

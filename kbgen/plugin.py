@@ -110,7 +110,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         articles = self._drop_duplicate_ids(articles, files)
         self._report_problems(config)
         self.catalog = Catalog(articles, self.config.categories)
-        add_landing_pages(self.catalog, files, config)
+        for warning in add_landing_pages(self.catalog, files, config,
+                                         self.config.category_page_size):
+            log.warning(warning)
 
         def read_snippet(path: str) -> str | None:
             try:
@@ -174,7 +176,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         progress.current().advance()
         landing = landing_of(page, self.catalog)
         if landing is not None:
-            page.meta["template"] = landing[0]
+            page.meta["template"] = landing.template
         if page.file.generated_by or self.rewriter is None:
             return markdown
         return self.rewriter.rewrite(markdown, page.file.src_uri)

@@ -39,13 +39,21 @@ class Category:
 
     @property
     def url(self) -> str:
-        """The landing page's site-relative URL."""
-        return f"{self.id}/"
+        """The landing page's site-relative URL (its first page, when it has several)."""
+        return self.page_url(1)
 
     @property
     def landing_src(self) -> str:
         """Where the landing page pretends to live under docs/."""
-        return f"{self.id}/index.md"
+        return self.page_src(1)
+
+    def page_url(self, number: int) -> str:
+        """The site-relative URL of page `number` of the landing page: `billing/page/2/`."""
+        return f"{self.id}/" if number == 1 else f"{self.id}/page/{number}/"
+
+    def page_src(self, number: int) -> str:
+        """Where page `number` of the landing page pretends to live under docs/."""
+        return f"{self.page_url(number)}index.md"
 
     def top_articles(self, count: int = 5) -> list[Article]:
         """The most useful articles to show first: tutorials and FAQs, then the rest by title."""
@@ -74,6 +82,7 @@ class Catalog:
         self.categories: dict[str, Category] = {}
         self._order = {name: i for i, name in enumerate(category_config)}
         self._sorted: dict[str, tuple[list[Article], dict[str, int]]] = {}
+        self._groups: dict[str, list[dict[str, Any]]] = {}
         self._tagged: dict[str, dict[str, list[Article]]] = {}
         for article in self.articles:
             if article.category not in self.categories:
@@ -100,6 +109,12 @@ class Catalog:
             members = sorted(category.articles, key=lambda a: a.title.lower())
             self._sorted[category.id] = (members, {a.id: i for i, a in enumerate(members)})
         return self._sorted[category.id]
+
+    def landing_groups(self, category: Category) -> list[dict[str, Any]]:
+        """The category's articles grouped by type for its landing page: computed once."""
+        if category.id not in self._groups:
+            self._groups[category.id] = category.groups()
+        return self._groups[category.id]
 
     def sidebar(self, article: Article, limit: int) -> dict[str, Any]:
         """The articles listed beside `article`: its category's, centred on it when too many."""

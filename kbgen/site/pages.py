@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import Any, NamedTuple
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
@@ -10,35 +11,72 @@ from mkdocs.structure.pages import Page
 
 from kbgen.articles import TYPE_LABELS, Article
 from kbgen.site.catalog import Catalog, Category
+from kbgen.site.pagination import landing_page, page_count
 
 HOME_TEMPLATE = "kbgen-home.html"
 CATEGORY_TEMPLATE = "kbgen-category.html"
 
 
+class Landing(NamedTuple):
+    """A page kbgen renders with its own template: the home page or a category's landing page."""
+
+    template: str
+    category: Category | None = None
+    number: int = 1
+
+
 def _stub(title: str, template: str) -> str:
-    quoted = title.replace('"', '\\"')
-    return f'---\ntitle: "{quoted}"\ntemplate: {template}\n---\n'
+    return f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\ntemplate: {template}\n---\n"
 
 
-def add_landing_pages(catalog: Catalog, files: Files, config: MkDocsConfig) -> None:
-    """Add a home page and one landing page per category, unless the writer wrote their own."""
+def numbered_title(category: Category, number: int, count: int) -> str:
+    """The title of a landing page after the first, so each page has its own title."""
+    return f"{category.title} – Page {number} of {count}"
+
+
+def add_landing_pages(catalog: Catalog, files: Files, config: MkDocsConfig,
+                      page_size: int) -> list[str]:
+    """Add a home page and each category's landing pages, unless the writer wrote their own.
+
+    A category of more than `page_size` articles gets further pages (`billing/page/2/` ...).
+    Returns one warning for each such page left out because a writer's file has its URL.
+    """
     if files.get_file_from_path("index.md") is None:
         files.append(File.generated(config, "index.md", content=_stub("Home", HOME_TEMPLATE)))
+    taken = {file.dest_uri: file.src_uri for file in files}
+    warnings = []
     for category in catalog.categories.values():
         if files.get_file_from_path(category.landing_src) is None:
             content = _stub(category.title, CATEGORY_TEMPLATE)
             files.append(File.generated(config, category.landing_src, content=content))
+        count = page_count(len(category.articles), page_size)
+        for number in range(2, count + 1):
+            content = _stub(numbered_title(category, number, count), CATEGORY_TEMPLATE)
+            file = File.generated(config, category.page_src(number), content=content)
+            if file.dest_uri in taken:
+                warnings.append(
+                    f"page {number} of the landing page of category '{category.id}' is left out: "
+                    f"'{taken[file.dest_uri]}' has its URL ({file.url}); rename that file")
+                continue
+            files.append(file)
+    return warnings
 
 
-def landing_of(page: Page, catalog: Catalog) -> tuple[str, Category | None] | None:
-    """Whether `page` is the home page or a category's landing page (and which)."""
+def landing_of(page: Page, catalog: Catalog) -> Landing | None:
+    """Whether `page` is the home page or a page of a category's landing page (and which)."""
     src = page.file.src_uri
     if src == "index.md":
-        return HOME_TEMPLATE, None
-    if src.endswith("/index.md"):
-        category = catalog.categories.get(src[: -len("/index.md")])
-        if category is not None:
-            return CATEGORY_TEMPLATE, category
+        return Landing(HOME_TEMPLATE)
+    if not src.endswith("/index.md"):
+        return None
+    folder = src[: -len("/index.md")]
+    category = catalog.categories.get(folder)
+    if category is not None:
+        return Landing(CATEGORY_TEMPLATE, category)
+    category_id, _, number = folder.rpartition("/page/")
+    category = catalog.categories.get(category_id)
+    if category is not None and number.isdigit() and page.file.generated_by:
+        return Landing(CATEGORY_TEMPLATE, category, int(number))
     return None
 
 
@@ -69,15 +107,22 @@ def page_context(
             related=[_card(a) for a in catalog.related(article)],
             breadcrumbs=[{"title": category.title, "url": category.url}],
         )
-    elif landing is not None and landing[1] is not None:
-        category = landing[1]
+    elif landing is not None and landing.category is not None:
+        category = landing.category
+        listing = landing_page(category, catalog.landing_groups(category), landing.number,
+                               options["category_page_size"])
+        pagination = listing["pagination"]
         context.update(
             kind="category",
             category=category,
-            groups=category.groups(),
             categories=catalog.ordered_categories(),
             breadcrumbs=[],
+            **listing,
         )
+        if pagination and pagination["number"] > 1:
+            # Help center › Billing › Page 2 of 11: the category's crumb leads to page 1.
+            context["breadcrumbs"] = [{"title": category.title, "url": category.url}]
+            context["current_crumb"] = f"Page {pagination['number']} of {pagination['count']}"
     elif landing is not None:
         context.update(
             kind="home",

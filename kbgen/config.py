@@ -29,7 +29,7 @@ class CategoryConfig(base.Config):
     description = c.Optional(c.Type(str))
     """One line shown on the home page and the category's landing page."""
     icon = c.Optional(c.Type(str))
-    """A Material icon name such as `material/credit-card`."""
+    """A Material icon name such as `material/credit-card`, shown with the category's title."""
 
 
 class FeedbackConfig(base.Config):

@@ -23,6 +23,7 @@ from kbgen.paths import shown_root, state_dir, theme_dir
 from kbgen.search.build import SearchBuilder
 from kbgen.site.catalog import Catalog
 from kbgen.site.directives import DirectiveRewriter, KindTally
+from kbgen.site.icons import drop_unknown_icons
 from kbgen.site.links import BrokenLinkFilter
 from kbgen.site.pages import add_landing_pages, landing_of, page_context
 
@@ -110,6 +111,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         articles = self._drop_duplicate_ids(articles, files)
         self._report_problems(config)
         self.catalog = Catalog(articles, self.config.categories)
+        for warning in drop_unknown_icons(self.catalog.categories.values(), config.theme.dirs):
+            log.warning(warning)
         for warning in add_landing_pages(self.catalog, files, config,
                                          self.config.category_page_size):
             log.warning(warning)

@@ -6,6 +6,7 @@ import posixpath
 import re
 from pathlib import Path
 
+import material
 import pytest
 from conftest import article
 from test_build import build, html
@@ -149,3 +150,44 @@ def test_page_numbers_link_the_ends_and_the_neighbours():
     assert page_numbers(4, 11) == [1, 2, 3, 4, 5, 6, None, 11]  # a gap of one shows the page
     assert page_numbers(6, 11) == [1, None, 4, 5, 6, 7, 8, None, 11]
     assert page_numbers(11, 11) == [1, None, 9, 10, 11]
+
+
+ICONS = """\
+categories:
+  billing:
+    icon: material/credit-card
+  account:
+    icon: {account}
+"""
+CARD_ICON = (Path(material.__file__).parent / "templates/.icons/material/credit-card.svg") \
+    .read_text("utf-8").strip()
+
+
+def test_category_icons_show_on_the_home_page_and_the_landing_page(make_kb):
+    files = {**billing(2), "account/password.md": article("Reset your password")}
+    site = build(make_kb(files, plugin_options=ICONS.format(account="material/account")),
+                 strict=True)
+    home = (site / "index.html").read_text("utf-8")
+    assert ('<h2><a href="billing/"><span class="kb-icon" aria-hidden="true">'
+            f"{CARD_ICON}</span>Billing</a></h2>") in home
+    assert '<h2><a href="account/"><span class="kb-icon"' in home
+    landing = html(site, "billing")
+    assert ('<h1 class="kb-category-title"><span class="kb-icon" aria-hidden="true">'
+            f"{CARD_ICON}</span>Billing</h1>") in landing
+
+
+def test_an_unknown_icon_is_a_warning_naming_category_and_icon(make_kb):
+    files = {**billing(2), "account/password.md": article("Reset your password")}
+    kb = make_kb(files, plugin_options=ICONS.format(account="':material-acount:'"))
+    result = kbgen("build", cwd=kb)
+    assert result.returncode == 0, result.stderr
+    assert ("category 'account': icon ':material-acount:' is not a Material icon "
+            "(names look like 'material/credit-card'") in result.stderr
+    assert '<h2><a href="account/">Account</a></h2>' in (kb / "site/index.html").read_text()
+    assert "kb-icon" not in html(kb / "site", "account")
+
+    (kb / "mkdocs.yml").write_text((kb / "mkdocs.yml").read_text().replace("acount", "account"))
+    result = kbgen("build", "--strict", cwd=kb)
+    assert result.returncode != 0
+    assert "icon ':material-account:' is not a Material icon (did you mean 'material/account'?)" \
+        in result.stderr

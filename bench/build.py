@@ -52,11 +52,19 @@ class Result:
     median_kb: float
     largest_kb: float
     pages: int
+    peak_mb: float
 
     def row(self) -> str:
         per = self.seconds / self.articles * 1000
         return (f"{self.name:<22} {self.articles:>7} {self.seconds:>9.1f} {per:>10.2f} "
-                f"{self.median_kb:>10.1f} {self.largest_kb:>11.1f} {self.pages:>7}")
+                f"{self.median_kb:>10.1f} {self.largest_kb:>11.1f} {self.pages:>7} "
+                f"{self.peak_mb:>8.0f}")
+
+
+# Runs a build and prints the peak resident memory of its largest process (indexing workers too).
+_PEAK = ("import resource, subprocess, sys; code = subprocess.run(sys.argv[1:]).returncode; "
+         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
+         "sys.exit(code)")
 
 
 def multiply(copies: int, work: Path) -> Path:
@@ -81,13 +89,14 @@ def run_build(name: str, plugin: str, docs: Path, work: Path) -> Result:
     command = ([sys.executable, "-m", "kbgen", "build", "-f", str(config)] if plugin == "kbgen"
                else [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)])
     start = time.monotonic()
-    done = subprocess.run(command, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", _PEAK, *command], capture_output=True, text=True)
     seconds = time.monotonic() - start
     if done.returncode != 0:
         sys.exit(f"{name} build failed:\n{done.stderr[-3000:]}")
+    peak_kb = int(done.stderr.strip().splitlines()[-1])
     sizes = [p.stat().st_size for p in site.rglob("*.html")]
     result = Result(name, article_count(docs), seconds, statistics.median(sizes) / 1024,
-                    max(sizes) / 1024, len(sizes))
+                    max(sizes) / 1024, len(sizes), peak_kb / 1024)
     shutil.rmtree(site)
     return result
 
@@ -103,7 +112,7 @@ def main() -> None:
     args = parser.parse_args()
     print(f"corpus: {CORPUS}")
     print(f"{'build':<22} {'articles':>7} {'seconds':>9} {'ms/article':>10} "
-          f"{'median KB':>10} {'largest KB':>11} {'pages':>7}")
+          f"{'median KB':>10} {'largest KB':>11} {'pages':>7} {'peak MB':>8}")
     with tempfile.TemporaryDirectory(prefix="kbgen-bench-") as tmp:
         work = Path(tmp)
         kbgen = run_build("kbgen 1x", "kbgen", CORPUS, work)

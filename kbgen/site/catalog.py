@@ -36,6 +36,10 @@ class Category:
     description: str = ""
     icon: str | None = None
     articles: list[Article] = field(default_factory=list)
+    # URL of each page of the landing page, by number, as MkDocs names the page's file; set
+    # when the pages are added, since `use_directory_urls` decides them (`billing/page/2/` or
+    # `billing/page/2/index.html`).
+    urls: dict[int, str] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -48,12 +52,12 @@ class Category:
         return self.page_src(1)
 
     def page_url(self, number: int) -> str:
-        """The site-relative URL of page `number` of the landing page: `billing/page/2/`."""
-        return f"{self.id}/" if number == 1 else f"{self.id}/page/{number}/"
+        """The site-relative URL of page `number` of the landing page."""
+        return self.urls[number]
 
     def page_src(self, number: int) -> str:
         """Where page `number` of the landing page pretends to live under docs/."""
-        return f"{self.page_url(number)}index.md"
+        return f"{self.id}/index.md" if number == 1 else f"{self.id}/page/{number}/index.md"
 
     def top_articles(self, count: int = 5) -> list[Article]:
         """The most useful articles to show first: tutorials and FAQs, then the rest by title."""

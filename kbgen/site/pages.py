@@ -38,7 +38,8 @@ def add_landing_pages(catalog: Catalog, files: Files, config: MkDocsConfig,
                       page_size: int) -> list[str]:
     """Add a home page and each category's landing pages, unless the writer wrote their own.
 
-    A category of more than `page_size` articles gets further pages (`billing/page/2/` ...).
+    A category of more than `page_size` articles gets further pages (`billing/page/2/` ...,
+    `billing/page/2/index.html` ... without directory URLs).
     Returns one warning for each such page left out because a writer's file has its URL.
     """
     if files.get_file_from_path("index.md") is None:
@@ -46,13 +47,17 @@ def add_landing_pages(catalog: Catalog, files: Files, config: MkDocsConfig,
     taken = {file.dest_uri: file.src_uri for file in files}
     warnings = []
     for category in catalog.categories.values():
-        if files.get_file_from_path(category.landing_src) is None:
+        landing = files.get_file_from_path(category.landing_src)
+        if landing is None:
             content = _stub(category.title, CATEGORY_TEMPLATE)
-            files.append(File.generated(config, category.landing_src, content=content))
+            landing = File.generated(config, category.landing_src, content=content)
+            files.append(landing)
+        category.urls = {1: landing.url}
         count = page_count(len(category.articles), page_size)
         for number in range(2, count + 1):
             content = _stub(numbered_title(category, number, count), CATEGORY_TEMPLATE)
             file = File.generated(config, category.page_src(number), content=content)
+            category.urls[number] = file.url  # the writer's page, when theirs has this URL
             if file.dest_uri in taken:
                 warnings.append(
                     f"page {number} of the landing page of category '{category.id}' is left out: "

@@ -1,6 +1,7 @@
 """A category's landing page split into numbered pages of at most `size` articles each.
 
-Page 1 lives at the category's URL (`billing/`), the next ones at `billing/page/2/` and so on.
+Page 1 lives at the category's URL (`billing/`), the next ones at `billing/page/2/` and so on
+(`billing/index.html`, `billing/page/2/index.html` without directory URLs).
 Every page lists a bounded number of articles and links to a bounded number of other pages, so a
 landing page's size does not grow with the size of its category.
 """

@@ -126,3 +126,26 @@ def test_two_indexing_processes_give_the_same_answers_as_one(make_kb, tmp_path: 
     assert len(list((kb / ".kbgen" / "search").glob("*.seg"))) == 2
     assert all(single), "a question found nothing: the comparison would prove little"
     assert parallel == single
+
+
+def test_the_python_search_reads_compiled_postings_from_the_export_exactly_as_whoosh_gives_them(
+        tmp_path: Path):
+    built = build_small_kb(tmp_path)
+    with Searcher(built.state) as fast, Searcher(built.state, exported=False) as slow:
+        assert fast.lexicon.precompiled is not None and slow.lexicon.precompiled is None
+        terms = slow.lexicon.terms()
+        assert len(terms) > 50
+        for term in terms + ["zzznothing"]:
+            assert fast.lexicon.entry(term) == slow.lexicon.compile(term), term
+        for query in ["refund", "how do I get my money back", "pasword", '"track an order"',
+                      "git hub invoice"]:
+            assert fast.search(query) == slow.search(query), query
+
+
+def test_an_export_from_another_build_is_not_used(tmp_path: Path):
+    built = build_small_kb(tmp_path)
+    stamp = built.state / "search" / indexer.STAMP_FILE
+    stamp.write_text("another build", encoding="utf-8")
+    with Searcher(built.state) as searcher:
+        assert searcher.lexicon.precompiled is None
+        assert searcher.search("refund")["results"][0]["id"] == "billing/refunds"

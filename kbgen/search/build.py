@@ -49,8 +49,8 @@ class SearchBuilder:
                synonyms_file: str | None) -> tuple[IndexStats, ExportStats | None]:
         """Update the Whoosh index in `state`, then write the browser's files into the site."""
         synonyms = load_synonyms(synonyms_file)
-        stats = build_index(state, self.docs, synonyms)
         stamp = _stamp(self.docs, synonyms)
+        stats = build_index(state, self.docs, synonyms, stamp)
         cache = state / EXPORT_DIR
         exported = None
         if _cached_stamp(cache) != stamp:

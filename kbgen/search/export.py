@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,44 @@ def decode_entry(data: list[int]) -> ranking.Entry:
         entry.sections.append(data[i + 3:i + 3 + count])
         i += 3 + count
     return entry
+
+
+class ExportedPostings:
+    """Compiled postings read back from an export, for the Python search: a term costs one small
+    JSON file instead of walking its Whoosh postings in every field (a 20-80 ms first time for a
+    common word on business-central). The export holds exactly what `Lexicon.compile` gives."""
+
+    _SHARDS_KEPT = 64
+
+    def __init__(self, folder: Path, shards: int) -> None:
+        self.folder = folder
+        self.shards = shards
+        self._loaded: OrderedDict[int, dict[str, list[int]]] = OrderedDict()
+
+    @classmethod
+    def open(cls, folder: Path, stamp: str) -> ExportedPostings | None:
+        """The export in `folder` if it was made from the index stamped `stamp`, else None."""
+        try:
+            manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not stamp or manifest.get("stamp") != stamp or manifest.get("format") != FORMAT:
+            return None
+        return cls(folder, int(manifest["shards"]))
+
+    def entry(self, term: str) -> ranking.Entry | None:
+        """The term's compiled postings, or None when no article contains it."""
+        k = shard_of(term, self.shards)
+        shard = self._loaded.get(k)
+        if shard is None:
+            shard = json.loads((self.folder / "t" / f"{k}.json").read_text("utf-8"))
+            self._loaded[k] = shard
+            if len(self._loaded) > self._SHARDS_KEPT:
+                self._loaded.popitem(last=False)
+        else:
+            self._loaded.move_to_end(k)
+        data = shard.get(term)
+        return decode_entry(data) if data else None
 
 
 def _dump(path: Path, data: Any) -> int:

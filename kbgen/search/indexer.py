@@ -18,6 +18,7 @@ from kbgen.search.schema import build_schema
 
 INDEX_DIR = "search"
 SYNONYMS_FILE = "synonyms.json"
+STAMP_FILE = "stamp"  # the articles and settings indexed, as the export's manifest names them
 
 
 @dataclass
@@ -90,7 +91,7 @@ processes) in memory, at a peak of about 0.5 GB per process for 6,000 articles."
 
 
 def build_index(state: Path, docs: list[ArticleDoc],
-                synonyms: list[list[list[str]]]) -> IndexStats:
+                synonyms: list[list[list[str]]], stamp: str = "") -> IndexStats:
     """Bring the index up to date with `docs`, re-indexing only articles whose content changed."""
     live = index_dir(state)
     fresh = state / f"{INDEX_DIR}.new-{os.getpid()}"
@@ -109,6 +110,7 @@ def build_index(state: Path, docs: list[ArticleDoc],
     try:
         stats = _update(ix, docs)
         (fresh / SYNONYMS_FILE).write_text(json.dumps(synonyms), encoding="utf-8")
+        (fresh / STAMP_FILE).write_text(stamp, encoding="utf-8")
     except BaseException as exc:
         ix.close()
         shutil.rmtree(fresh, ignore_errors=True)  # the live index stays as it was
@@ -186,3 +188,11 @@ def read_synonyms(state: Path) -> list[list[list[str]]]:
         return json.loads((index_dir(state) / SYNONYMS_FILE).read_text("utf-8"))
     except (OSError, ValueError):
         return []
+
+
+def read_stamp(state: Path) -> str:
+    """The stamp the last build gave the index ("" when it has none)."""
+    try:
+        return (index_dir(state) / STAMP_FILE).read_text("utf-8").strip()
+    except OSError:
+        return ""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +52,8 @@ class Lexicon:
             for name in FIELDS
         }
         self._entries: OrderedDict[str, Entry | None] = OrderedDict()
+        # Where compiled postings come from when not from Whoosh (the build's export of them).
+        self.precompiled: Callable[[str], Entry | None] | None = None
         self._vocabulary: dict[str, list[tuple[str, int]]] | None = None
 
     def _postings(self, field: str, term: str,
@@ -67,7 +69,7 @@ class Lexicon:
         if term in self._entries:
             self._entries.move_to_end(term)
             return self._entries[term]
-        found = self.compile(term)
+        found = self.precompiled(term) if self.precompiled else self.compile(term)
         self._entries[term] = found
         if len(self._entries) > _CACHE_SIZE:
             self._entries.popitem(last=False)

@@ -9,7 +9,9 @@ from typing import Any
 from kbgen.errors import SearchError
 from kbgen.search import ranking
 from kbgen.search.analysis import stem
-from kbgen.search.indexer import open_index, read_synonyms
+from kbgen.search.build import EXPORT_DIR
+from kbgen.search.export import ExportedPostings
+from kbgen.search.indexer import open_index, read_stamp, read_synonyms
 from kbgen.search.lexicon import Lexicon
 from kbgen.search.query import Plan, parse_query
 from kbgen.search.snippets import snippet
@@ -21,11 +23,16 @@ MAX_LIMIT = 100
 class Searcher:
     """Answers queries from the index kept in a state directory (`.kbgen/` beside the site)."""
 
-    def __init__(self, state: Path) -> None:
+    def __init__(self, state: Path, *, exported: bool = True) -> None:
         self._index = open_index(state)
         self._reader = self._index.reader()
         self.lexicon = Lexicon(self._reader)
         self.synonyms = read_synonyms(state)
+        # The build's export holds every term's compiled postings; use it when it matches the
+        # index (same stamp), else compile from the Whoosh postings as queries come.
+        postings = ExportedPostings.open(state / EXPORT_DIR, read_stamp(state))
+        if exported and postings is not None:
+            self.lexicon.precompiled = postings.entry
         self._lock = threading.Lock()  # Whoosh readers are not safe across threads
 
     def close(self) -> None:

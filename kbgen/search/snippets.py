@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import functools
+
 from kbgen.search.analysis import MAX_LENGTH, MIN_LENGTH, STOPWORDS, TOKEN, normalize, stem
 
 SNIPPET_WORDS = 32
 SCAN_CHARS = 1500  # a long section's snippet comes from its beginning
 
 
+_stem = functools.lru_cache(maxsize=1 << 16)(stem)
+
+
 def matched_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
     """Character spans of the words of `text` whose term is one of `terms`."""
+    # Stemming changes only a word's ending, never its first letter: words starting otherwise
+    # than every term are passed over without being stemmed.
+    initials = {term[:1] for term in terms}
     spans = []
     for match in TOKEN.finditer(text):
         word = normalize(match.group())
-        if MIN_LENGTH <= len(word) <= MAX_LENGTH and word not in STOPWORDS and stem(word) in terms:
+        if word[:1] in initials and MIN_LENGTH <= len(word) <= MAX_LENGTH \
+                and word not in STOPWORDS and _stem(word) in terms:
             spans.append(match.span())
     return spans
 

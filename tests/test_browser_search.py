@@ -145,7 +145,7 @@ def test_the_browser_ranks_special_queries_exactly_as_python(page, site: str, bu
              const out = [];
              for (const [q, options] of cases) {
                const r = await window.kbgen.searchDetails(q, {limit: 10, ...options});
-               out.push([r.results.map(x => [x.url, x.score]), r.total, r.did_you_mean]);
+               out.push([r.results.map(x => [x.url, x.score, x.snippet]), r.total, r.did_you_mean]);
              }
              return out;
            }""", [list(case) for case in SPECIAL_QUERIES])
@@ -153,5 +153,6 @@ def test_the_browser_ranks_special_queries_exactly_as_python(page, site: str, bu
         for (query, options), (results, total, suggestion) in zip(
                 SPECIAL_QUERIES, in_browser, strict=True):
             answer = searcher.search(query, limit=10, **options)
-            assert [[r["url"], r["score"]] for r in answer["results"]] == results, query
+            assert [[r["url"], r["score"], r["snippet"]] for r in answer["results"]] == results, \
+                query
             assert (answer["total"], answer["did_you_mean"]) == (total, suggestion), query

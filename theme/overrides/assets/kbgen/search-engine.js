@@ -397,12 +397,18 @@ export function didYouMean(plan, corrections, original) {
 const SNIPPET_WORDS = 32;
 const escapeHtml = (s) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+// Stemming changes only a word's ending, never its first letter (snippets.py): a word that starts
+// otherwise than every matched term is not stemmed at all.
+const initials = (terms) => new Set([...terms].map((t) => t.slice(0, 1)));
+
 export function highlight(engine, text, terms) {
   const m = engine.manifest;
+  const starts = initials(terms);
   let html = "";
   let last = 0;
   for (const match of text.matchAll(TOKEN)) {
     const word = match[0].toLowerCase().replace(/['\u2019]/g, "");
+    if (!starts.has(word.slice(0, 1))) continue;
     const size = [...word].length;
     if (size < m.minLength || size > m.maxLength || m.stopSet.has(word) || !terms.has(stem(word))) continue;
     html += escapeHtml(text.slice(last, match.index)) + `<mark>${escapeHtml(match[0])}</mark>`;
@@ -415,8 +421,10 @@ export function snippet(engine, text, terms, size = SNIPPET_WORDS) {
   const m = engine.manifest;
   const tokens = [...text.matchAll(TOKEN)];
   if (!tokens.length) return text.trim().slice(0, 200);
+  const starts = initials(terms);
   const flags = tokens.map((t) => {
     const word = t[0].toLowerCase().replace(/['\u2019]/g, "");
+    if (!starts.has(word.slice(0, 1))) return false;
     const n = [...word].length;
     return n >= m.minLength && n <= m.maxLength && !m.stopSet.has(word) && terms.has(stem(word));
   });

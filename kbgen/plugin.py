@@ -24,6 +24,7 @@ from kbgen.search.build import SearchBuilder
 from kbgen.site.catalog import Catalog
 from kbgen.site.directives import DirectiveRewriter, KindTally
 from kbgen.site.icons import drop_unknown_icons
+from kbgen.site.images import describe_images
 from kbgen.site.links import BrokenLinkFilter
 from kbgen.site.pages import add_landing_pages, landing_of, page_context
 
@@ -209,12 +210,13 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        if not self.config.enabled or not self.config.search:
+        if not self.config.enabled:
             return None
+        html = describe_images(html)
         article = self.catalog.by_src.get(page.file.src_uri)
-        if article is not None:
+        if article is not None and self.config.search:
             self.search.add(article, html, self.catalog.categories[article.category].title)
-        return None
+        return html
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         if not self.config.enabled:

@@ -112,8 +112,8 @@ def test_github_alerts_become_admonitions(make_kb):
 
 def test_includes_are_resolved_and_unknown_directives_warned_once_per_kind(make_kb):
     body = ("Open [!INCLUDE[prod](../includes/prod.md)] now.\n\n"
-            ':::image type="content" source="a.png" alt-text="A":::\n\n'
-            ':::image type="content" source="b.png" alt-text="B":::\n\n'
+            ":::row:::\n:::column:::\nLeft\n:::column-end:::\n:::row-end:::\n\n"
+            ":::row:::\n:::row-end:::\n\n"
             "> [!VIDEO https://example.com/v]\n\nText after.\n")
     files = {f"billing/p{i}.md": article(f"Page {i}", body=body) for i in range(3)}
     files["includes/prod.md"] = "Business Central"
@@ -122,8 +122,8 @@ def test_includes_are_resolved_and_unknown_directives_warned_once_per_kind(make_
     assert result.returncode == 0, result.stderr
     page = html(kb / "site", "billing/p0")
     assert "Open Business Central now." in page
-    assert ":::image" not in page and "[!VIDEO" not in page
-    assert result.stderr.count(":::image: 6 in 3 file(s)") == 1
+    assert ":::row" not in page and "[!VIDEO" not in page
+    assert result.stderr.count(":::row: 6 in 3 file(s)") == 1
     assert result.stderr.count("[!VIDEO]: 3 in 3 file(s)") == 1
     assert "Traceback" not in result.stderr
     assert not (kb / "site/includes").exists()
@@ -189,12 +189,14 @@ def test_business_central_slice_builds_with_grouped_warnings(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Traceback" not in result.stderr
     assert f"Built {len(picked)} articles in 2 categories" in result.stdout
-    # One line per kind, never one line per file.
-    assert result.stderr.count(":::image:") == 1
-    assert "links to missing images:" in result.stderr
+    # One line per kind, never one line per file; :::image is rendered, its pictures are missing.
+    assert ":::image" not in result.stderr
+    assert result.stderr.count("links to missing images:") == 1
     assert "contains a link" not in result.stderr
     page = (tmp_path / "bc/site/about-export-data/index.html").read_text("utf-8")
     assert "[!INCLUDE" not in page and "From inside Business Central" in page
+    page = (tmp_path / "bc/site/about-locale-language/index.html").read_text("utf-8")
+    assert 'choose <img alt="The assist edit icon." src="media/assist-edit-icon.png" />' in page
 
 
 def test_pages_load_nothing_from_another_origin(make_kb):

@@ -6,6 +6,7 @@ import html as html_lib
 import posixpath
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from conftest import article
@@ -28,7 +29,7 @@ def broken_links(site: Path, page: str, directory_urls: bool) -> list[str]:
     text = (site / page).read_text("utf-8")
     broken = []
     for raw in _LINK.findall(text):
-        link = html_lib.unescape(raw).split("#")[0].split("?")[0]
+        link = unquote(html_lib.unescape(raw).split("#")[0].split("?")[0])
         if not link or _EXTERNAL.match(link):
             continue
         target = site / posixpath.normpath(posixpath.join(posixpath.dirname(page), link))

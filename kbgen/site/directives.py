@@ -1,19 +1,22 @@
 """Markdown that Python-Markdown does not know: GitHub alerts, DocFX includes, and the rest.
 
 Alerts become Material admonitions; `[!INCLUDE[...](file.md)]` is replaced by the file's text
-when it exists; any other directive (`:::image`, `[!VIDEO ...]`) is left out and tallied, so the
-build can warn once per kind with a count instead of once per file.
+when it exists; DocFX `:::image` directives become Markdown images (see `kbgen.site.images`);
+any other directive (`:::row`, `[!VIDEO ...]`) is left out and tallied, so the build can warn
+once per kind with a count instead of once per file.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
+import textwrap
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kbgen.articles import split_front_matter
+from kbgen.site.images import described_image, image_attributes, image_markdown
 
 _ALERTS = {
     "note": ("note", None),
@@ -28,9 +31,18 @@ _INCLUDE = re.compile(r"\[!INCLUDE\s*\[[^\]]*\]\((?P<path>[^)\s]+)\)\]", re.I)
 _BANG_DIRECTIVE = re.compile(r"\[!(?P<kind>[A-Za-z]+)(?:[ \t][^\]\n]*)?\]")
 _COLON_DIRECTIVE = re.compile(r"^[ \t]*:::(?P<kind>[a-z][a-z-]*)\b.*$", re.I)
 _COLON_INLINE = re.compile(r":::(?P<kind>[a-z][a-z-]*)\b[^\n]*?:::", re.I)
+_COMPLEX_IMAGE = re.compile(r"^(?P<indent>[ \t]*):::image\b(?P<attributes>(?:(?!:::).)*):::[ \t]*$",
+                            re.I)
+_IMAGE_END = re.compile(r"^[ \t]*:::image-end:::[ \t]*$", re.I)
 _CODE_SPAN = re.compile(r"(`+[^`]*`+)")
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
 _MAX_INCLUDE_DEPTH = 4
+# Image directives kbgen renders, except when they are incomplete: say what is missing.
+_COLON_LABELS = {
+    "image": ":::image (without a source)",
+    "image-end": ':::image-end (without :::image type="complex" on a line of its own before it)',
+}
+_UNCLOSED_IMAGE = ":::image (not closed by ::: on the same line)"
 
 ReadFile = Callable[[str], "str | None"]
 
@@ -108,13 +120,17 @@ class DirectiveRewriter:
             self._tally.add(f"[!{match.group('kind').upper()}]", src_path)
             return ""
 
-        def drop_colon(match: re.Match[str]) -> str:
-            self._tally.add(f":::{match.group('kind').lower()}", src_path)
+        def colon(match: re.Match[str]) -> str:
+            kind = match.group("kind").lower()
+            image = image_markdown(image_attributes(match.group(0))) if kind == "image" else None
+            if image is not None:
+                return image
+            self._tally.add(_COLON_LABELS.get(kind, f":::{kind}"), src_path)
             return ""
 
         def rewrite_text(text: str) -> str:
             text = _INCLUDE.sub(include, text)
-            text = _COLON_INLINE.sub(drop_colon, text)
+            text = _COLON_INLINE.sub(colon, text)
             return _BANG_DIRECTIVE.sub(drop_bang, text) if "[!" in text else text
 
         if "`" not in line:
@@ -122,6 +138,34 @@ class DirectiveRewriter:
         # Code spans show syntax as it is written: leave what is between backticks alone.
         parts = _CODE_SPAN.split(line)
         return "".join(part if i % 2 else rewrite_text(part) for i, part in enumerate(parts))
+
+    def _complex_image(self, lines: list[str], start: int, src_path: str,
+                       depth: int) -> tuple[list[str], int] | None:
+        """A `type="complex"` image at `start` with its long description, up to `:::image-end:::`.
+
+        Returns the Markdown lines and the index of the line after the end, or None when the
+        line is no such image or its end is not found before a code fence.
+        """
+        match = _COMPLEX_IMAGE.match(lines[start])
+        if not match:
+            return None
+        attributes = image_attributes(match.group("attributes"))
+        if attributes.get("type", "").lower() != "complex":
+            return None
+        end = start + 1
+        while end < len(lines) and not _IMAGE_END.match(lines[end]):
+            if _FENCE.match(lines[end]):
+                return None
+            end += 1
+        if end == len(lines):
+            return None
+        image = image_markdown(attributes)
+        if image is None:
+            self._tally.add(_COLON_LABELS["image"], src_path)
+        description = textwrap.dedent("\n".join(lines[start + 1:end]))
+        description = self.rewrite(description, src_path, depth).strip("\n")
+        return described_image(match.group("indent"), image or "",
+                               description.split("\n")), end + 1
 
     def rewrite(self, markdown: str, src_path: str, depth: int = 0) -> str:
         """Return `markdown` with alerts, includes and foreign directives handled."""
@@ -148,9 +192,16 @@ class DirectiveRewriter:
                     converted, i = block
                     out.extend(self._inline(x, src_path, depth) for x in converted)
                     continue
+            if ":::image" in line:
+                image = self._complex_image(lines, i, src_path, depth)
+                if image:
+                    converted, i = image
+                    out.extend(converted)
+                    continue
             colon = _COLON_DIRECTIVE.match(line)
             if colon and not _COLON_INLINE.search(line):
-                self._tally.add(f":::{colon.group('kind').lower()}", src_path)
+                kind = colon.group("kind").lower()
+                self._tally.add(_UNCLOSED_IMAGE if kind == "image" else f":::{kind}", src_path)
                 i += 1
                 continue
             if "[!" in line or ":::" in line:

@@ -60,6 +60,10 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             )
         if not self.config.google_fonts:
             config.theme["font"] = False  # System fonts: the site loads nothing from elsewhere.
+        if "admonition" not in config.markdown_extensions:
+            # kbgen writes GitHub and DocFX alerts as admonitions: without the extension they
+            # would show as "!!! note" and a code block.
+            config.markdown_extensions.append("admonition")
         # After the user's custom_dir (theirs wins), before Material's own templates.
         position = 1 if config.theme.custom_dir else 0
         config.theme.dirs.insert(position, str(theme_dir() / "overrides"))

@@ -110,6 +110,17 @@ def test_github_alerts_become_admonitions(make_kb):
     assert "<code>&gt; [!TIP]</code>" in page
 
 
+def test_alerts_are_admonitions_even_when_mkdocs_yml_lists_no_extensions(make_kb):
+    kb = make_kb({"billing/refunds.md": article("Refunds", body="> [!TIP]\n> Keep the receipt.\n")})
+    config = kb / "mkdocs.yml"
+    text = config.read_text("utf-8")
+    config.write_text(text[:text.index("markdown_extensions:")], encoding="utf-8")
+    page = html(build(kb, strict=True), "billing/refunds")
+    assert re.search(r'<div class="admonition tip">\s*<p class="admonition-title">Tip</p>\s*'
+                     r"<p>Keep the receipt.</p>", page)
+    assert "!!!" not in page
+
+
 def test_includes_are_resolved_and_unknown_directives_warned_once_per_kind(make_kb):
     body = ("Open [!INCLUDE[prod](../includes/prod.md)] now.\n\n"
             ":::row:::\n:::column:::\nLeft\n:::column-end:::\n:::row-end:::\n\n"

@@ -28,7 +28,8 @@ class BuildSummary:
     def line(self) -> str:
         """`Built 28 articles in 6 categories (0 warnings) in 1.2 s -> site/`."""
         return (
-            f"Built {self.articles} articles in {self.categories} categories "
+            f"Built {self.articles} article{'s' if self.articles != 1 else ''} in "
+            f"{self.categories} categor{'ies' if self.categories != 1 else 'y'} "
             f"({self.warnings} warning{'s' if self.warnings != 1 else ''}) "
             f"in {self.seconds:.1f} s -> {self.site_dir}"
         )

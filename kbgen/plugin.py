@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -220,6 +221,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         article = self.catalog.by_src.get(page.file.src_uri)
         if article is not None and self.config.search:
             self.search.add(article, html, self.catalog.categories[article.category].title)
+        if article is not None:
+            html = _description_after_h1(html, article.description)
         return html
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
@@ -272,3 +275,14 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         tmp = target / "articles.json.tmp"
         tmp.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
         tmp.replace(target / "articles.json")
+
+
+def _description_after_h1(html: str, description: str) -> str:
+    """An article that starts with its own `# Heading` gets its description under that heading
+    (the template puts title and description above the content only when it has no h1)."""
+    start = html.find("<h1")
+    end = html.find("</h1>", start)
+    if start == -1 or end == -1 or html[:start].strip():
+        return html
+    end += len("</h1>")
+    return f'{html[:end]}\n<p class="kb-description">{escape(description)}</p>{html[end:]}'

@@ -97,6 +97,21 @@ def test_large_category_sidebar_is_capped_with_a_link_to_all(make_kb):
     assert 'aria-current="page"' in nav.group(0)
 
 
+def test_an_article_with_its_own_heading_has_its_description_under_it_as_plain_text(make_kb):
+    kb = make_kb({"billing/refunds.md": article(
+        "Refunds", "Money <b>back</b> & more", body="# Get your money back\n\nBody text.\n")})
+    result = kbgen("build", cwd=kb)
+    assert "Built 1 article in 1 category (0 warnings)" in result.stdout
+    page = html(kb / "site", "billing/refunds")
+    assert page.count("<h1") == 1 and page.count('class="kb-description"') == 1
+    assert re.search(r'<h1 id="get-your-money-back">Get your money back(<a [^>]*>&para;</a>)?'
+                     r'</h1>\s*'
+                     r'<p class="kb-description">Money &lt;b&gt;back&lt;/b&gt; &amp; more</p>\s*'
+                     r"<p>Body text.</p>", page)
+    landing = html(kb / "site", "billing")
+    assert "Money &lt;b&gt;back&lt;/b&gt; &amp; more" in landing
+
+
 def test_github_alerts_become_admonitions(make_kb):
     body = ("> [!NOTE]\n> Refunds take **5 days**.\n\n> [!WARNING]\n> Not for gift cards.\n\n"
             "> [!IMPORTANT]\n> Keep your receipt.\n\nWrite `> [!TIP]` to make a tip.\n")

@@ -149,3 +149,28 @@ def test_an_export_from_another_build_is_not_used(tmp_path: Path):
     with Searcher(built.state) as searcher:
         assert searcher.lexicon.precompiled is None
         assert searcher.search("refund")["results"][0]["id"] == "billing/refunds"
+
+
+def test_a_bad_synonyms_file_is_named_line_by_line_and_its_good_entries_still_work(make_kb):
+    from test_front_matter import kbgen
+
+    kb = make_kb({"billing/refunds.md": article(
+        "Get a refund", body="Ask for a refund within 30 days.\n")},
+        plugin_options="synonyms: synonyms.yml")
+    (kb / "synonyms.yml").write_text(
+        "refund: money back\ncard:\n  nested: x\nthe: a, of\n", encoding="utf-8")
+    result = kbgen("build", cwd=kb)
+    assert result.returncode == 0, result.stderr
+    assert "synonyms.yml:2: write the entry as 'word: synonym, synonym'" in result.stderr
+    assert "synonyms.yml:4: 'the' has no synonym search can use" in result.stderr
+    assert "Traceback" not in result.stderr
+    found = kbgen("search", "money back", "--json", cwd=kb)
+    assert json.loads(found.stdout)["results"][0]["title"] == "Get a refund"
+    strict = kbgen("build", "--strict", cwd=kb)
+    assert strict.returncode != 0 and "synonyms.yml:2:" in strict.stderr
+
+    (kb / "synonyms.yml").write_text("refund: [money back, cash\n", encoding="utf-8")
+    broken = kbgen("build", cwd=kb)
+    assert broken.returncode == 0, broken.stderr
+    assert "synonyms.yml:1: not valid YAML (while parsing a flow sequence;" in broken.stderr
+    assert "search goes on without synonyms" in broken.stderr

@@ -11,7 +11,6 @@ from typing import Any
 
 import yaml
 
-from kbgen.errors import SearchError
 from kbgen.search import ranking
 from kbgen.search.document import ArticleDoc, from_article
 from kbgen.search.export import FORMAT, ExportStats, export
@@ -24,15 +23,61 @@ EXPORT_DIR = "search-export"
 SITE_PATH = Path("assets") / "kbgen" / "search"
 
 
-def load_synonyms(path: str | Path | None) -> list[list[list[str]]]:
-    """Analysed synonym groups from the writer's YAML file (none when no file is named)."""
+def load_synonyms(path: str | Path | None) -> tuple[list[list[list[str]]], list[str]]:
+    """Analysed synonym groups from the writer's YAML file (none when no file is named), and the
+    problems found in it: `file:line: what is wrong`. The entries with problems are left out."""
     if not path:
-        return []
+        return [], []
+    shown = _shown(Path(path))
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise SearchError(f"{path}: cannot read the synonyms file ({exc})") from None
-    return parse_synonyms(data, str(path))
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return [], [f"{shown}: cannot read the synonyms file ({exc}); search goes on without it"]
+    try:
+        root = yaml.compose(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.context_mark or exc.problem_mark  # where the broken construct starts
+        where = f"{shown}:{mark.line + 1}" if mark else shown
+        what = "; ".join(part for part in (exc.context, exc.problem) if part)
+        return [], [f"{where}: not valid YAML ({what}); "
+                    "search goes on without synonyms until it is fixed"]
+    except yaml.YAMLError as exc:
+        return [], [f"{shown}: not valid YAML ({exc}); search goes on without synonyms"]
+    if root is None:
+        return [], []
+    if not isinstance(root, yaml.MappingNode):
+        return [], [f"{shown}:{root.start_mark.line + 1}: synonyms must be lines such as "
+                    "'refund: money back, reimbursement'; search goes on without them"]
+    entries: dict[str, object] = {}
+    problems = []
+    for key, value in root.value:
+        line = f"{shown}:{key.start_mark.line + 1}"
+        word = key.value if isinstance(key, yaml.ScalarNode) else None
+        if isinstance(value, yaml.ScalarNode):
+            others: object = value.value
+        elif isinstance(value, yaml.SequenceNode) and all(
+                isinstance(item, yaml.ScalarNode) for item in value.value):
+            others = [item.value for item in value.value]
+        else:
+            others = None
+        if not word or others is None:
+            problems.append(f"{line}: write the entry as 'word: synonym, synonym' or a list of "
+                            "words; it is left out")
+            continue
+        if not parse_synonyms({word: others}, shown):
+            problems.append(f"{line}: '{word}' has no synonym search can use (each side needs a "
+                            "word that is not a common word such as 'the'); it is left out")
+            continue
+        entries[word] = others
+    return parse_synonyms(entries, shown), problems
+
+
+def _shown(path: Path) -> str:
+    """The path as the writer would type it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 class SearchBuilder:
@@ -48,7 +93,9 @@ class SearchBuilder:
     def finish(self, state: Path, site_dir: str | Path,
                synonyms_file: str | None) -> tuple[IndexStats, ExportStats | None]:
         """Update the Whoosh index in `state`, then write the browser's files into the site."""
-        synonyms = load_synonyms(synonyms_file)
+        synonyms, problems = load_synonyms(synonyms_file)
+        for problem in problems:
+            log.warning(problem)
         stamp = _stamp(self.docs, synonyms)
         stats = build_index(state, self.docs, synonyms, stamp)
         cache = state / EXPORT_DIR

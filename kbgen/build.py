@@ -61,15 +61,15 @@ def build_site(
     config_file: str | Path = "mkdocs.yml", *, strict: bool = False, site_dir: str | None = None
 ) -> BuildSummary:
     """Build the help center described by `config_file` and say what came out."""
-    config = load(config_file, strict=strict, site_dir=site_dir)
-    if "kbgen" not in config.plugins:
-        raise ConfigError(f"{config_file}: the kbgen plugin is not enabled; add '- kbgen' "
-                          "under 'plugins:'")
-    counter = _WarningCounter()
+    counter = _WarningCounter()  # from loading on: mkdocs.yml's own warnings count too
     logger = logging.getLogger("mkdocs")
     logger.addHandler(counter)
     start = time.monotonic()
     try:
+        config = load(config_file, strict=strict, site_dir=site_dir)
+        if "kbgen" not in config.plugins:
+            raise ConfigError(f"{config_file}: the kbgen plugin is not enabled; add '- kbgen' "
+                              "under 'plugins:'")
         mkdocs_build(config)
     except PluginError as exc:
         raise KbgenError(str(exc)) from None

@@ -112,6 +112,13 @@ def test_an_article_with_its_own_heading_has_its_description_under_it_as_plain_t
     assert "Money &lt;b&gt;back&lt;/b&gt; &amp; more" in landing
 
 
+def test_the_summary_counts_the_warnings_about_mkdocs_yml_too(make_kb):
+    kb = make_kb({"billing/refunds.md": article("Refunds")}, plugin_options="sidebar_limt: 5")
+    result = kbgen("build", cwd=kb)
+    assert "option 'sidebar_limt': Unrecognised configuration name" in result.stderr
+    assert "Built 1 article in 1 category (1 warning)" in result.stdout
+
+
 def test_github_alerts_become_admonitions(make_kb):
     body = ("> [!NOTE]\n> Refunds take **5 days**.\n\n> [!WARNING]\n> Not for gift cards.\n\n"
             "> [!IMPORTANT]\n> Keep your receipt.\n\nWrite `> [!TIP]` to make a tip.\n")

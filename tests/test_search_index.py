@@ -174,3 +174,15 @@ def test_a_bad_synonyms_file_is_named_line_by_line_and_its_good_entries_still_wo
     assert broken.returncode == 0, broken.stderr
     assert "synonyms.yml:1: not valid YAML (while parsing a flow sequence;" in broken.stderr
     assert "search goes on without synonyms" in broken.stderr
+
+
+def test_the_service_can_load_the_largest_entries_ahead_and_answers_the_same(tmp_path: Path):
+    built = build_small_kb(tmp_path)
+    assert (built.state / "search-export" / "hot.json").is_file()
+    assert not (built.site / "assets" / "kbgen" / "search" / "hot.json").exists()
+    with Searcher(built.state) as cold, Searcher(built.state) as warm:
+        assert warm.warm() > 10
+        for query in ["refund", "how do I get my money back", "track order"]:
+            assert warm.search(query) == cold.search(query), query
+    with Searcher(built.state, exported=False) as whoosh_only:
+        assert whoosh_only.warm() == 0

@@ -13,7 +13,7 @@ import yaml
 
 from kbgen.search import ranking
 from kbgen.search.document import ArticleDoc, from_article
-from kbgen.search.export import FORMAT, ExportStats, export
+from kbgen.search.export import FORMAT, HOT_FILE, ExportStats, export
 from kbgen.search.indexer import IndexStats, build_index, open_index, parse_synonyms
 from kbgen.search.lexicon import Lexicon
 
@@ -109,7 +109,7 @@ class SearchBuilder:
                 ix.close()
         target = Path(site_dir) / SITE_PATH
         shutil.rmtree(target, ignore_errors=True)
-        shutil.copytree(cache, target)
+        shutil.copytree(cache, target, ignore=shutil.ignore_patterns(HOT_FILE))
         return stats, exported
 
 

@@ -264,7 +264,7 @@ class Hit:
         return min(places, key=lambda s: (-places[s], s)) if places else 0
 
 
-def _term_scores(entry: Entry) -> dict[int, float]:
+def entry_scores(entry: Entry) -> dict[int, float]:
     """Each article's score for the term (computed once per cached entry)."""
     if entry.scores is None or entry.places is None:
         entry.scores = {doc: term_score(entry.idf, weight)
@@ -280,7 +280,7 @@ def rank(clauses: list[Clause], entries: Mapping[str, Entry | None],
     Each article's numbers are added up clause by clause, in the order search.js adds them,
     so both compute bit-identical scores.
     """
-    scores = {term: _term_scores(entry) for clause in clauses for alternative
+    scores = {term: entry_scores(entry) for clause in clauses for alternative
               in clause.alternatives for term in alternative.terms
               if (entry := entries.get(term)) is not None}
     allowed = None if keep is None else set(keep)

@@ -31,12 +31,30 @@ class Searcher:
         # The build's export holds every term's compiled postings; use it when it matches the
         # index (same stamp), else compile from the Whoosh postings as queries come.
         postings = ExportedPostings.open(state / EXPORT_DIR, read_stamp(state))
-        if exported and postings is not None:
-            self.lexicon.precompiled = postings.entry
+        self._postings = postings if exported else None
+        if self._postings is not None:
+            self.lexicon.precompiled = self._postings.entry
+        self._closed = False
         self._lock = threading.Lock()  # Whoosh readers are not safe across threads
+
+    def warm(self) -> int:
+        """Load the entries with the most postings now, so that no request waits for them (for
+        a long-running service; one term at a time, so requests go between). Returns how many."""
+        loaded = 0
+        for term in self._postings.hot_terms() if self._postings else []:
+            with self._lock:
+                if self._closed:
+                    break
+                entry = self.lexicon.entry(term)
+                if entry is not None:
+                    ranking.entry_scores(entry)
+                    loaded += 1
+        return loaded
 
     def close(self) -> None:
         """Release the index files."""
+        with self._lock:
+            self._closed = True
         self._reader.close()
         self._index.close()
 

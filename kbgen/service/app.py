@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
@@ -69,6 +71,14 @@ async def api_not_found(request: Request) -> JSONResponse:
     return JSONResponse({"error": f"no API at {path}", "status": 404}, status_code=404)
 
 
+@contextlib.asynccontextmanager
+async def _lifespan(app: Starlette) -> AsyncIterator[None]:
+    """At start, the search index opened and warmed; at the end, the feedback store closed."""
+    await run_in_threadpool(search_api.prepare, app)
+    async with feedback_api.lifespan(app):
+        yield
+
+
 def create_app(
     site_dir: str | Path,
     *,
@@ -92,7 +102,7 @@ def create_app(
                     middleware=[Middleware(OriginGuard, origins=cors_origins),
                                 # Search files and pages travel compressed, as from a CDN.
                                 Middleware(GZipMiddleware, minimum_size=1024)],
-                    lifespan=feedback_api.lifespan)
+                    lifespan=_lifespan)
     app.state.feedback = feedback_api.FeedbackApi(store, manifest, rate_limit)
     app.state.store = store
     app.state.openapi = openapi.document(search_api.OPENAPI_PATHS)

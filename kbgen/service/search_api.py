@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -49,6 +50,13 @@ OPENAPI_PATHS: dict[str, Any] = {"/api/search": {"get": {
 }}}
 
 
+def _warm(searcher: Searcher) -> None:
+    """Load the largest entries, then keep the index's tables, which live as long as the service,
+    out of every garbage collection (which would otherwise pause requests for tens of ms)."""
+    searcher.warm()
+    gc.freeze()
+
+
 class SearcherHolder:
     """Opens the index on first use, and again whenever a build has swapped in a new one."""
 
@@ -58,8 +66,9 @@ class SearcherHolder:
         self._key: tuple[int, int] | None = None
         self._lock = threading.Lock()
 
-    def get(self) -> Searcher:
-        """The searcher for the index on disk now."""
+    def get(self, *, warm: bool = False) -> Searcher:
+        """The searcher for the index on disk now. A newly opened one loads its largest entries
+        now with `warm` (at start, before the service takes requests), else in the background."""
         try:
             info = os.stat(index_dir(self.state))
             key = (info.st_ino, info.st_mtime_ns)
@@ -70,9 +79,10 @@ class SearcherHolder:
                 if self._searcher is not None:
                     self._searcher.close()
                 self._searcher, self._key = Searcher(self.state), key
-                # The index's tables live as long as the service: keep them out of every
-                # garbage collection, which would otherwise pause requests for tens of ms.
-                gc.freeze()
+                if warm:
+                    _warm(self._searcher)
+                else:
+                    threading.Thread(target=_warm, args=(self._searcher,), daemon=True).start()
             return self._searcher
 
     def search(self, query: str, **options: Any) -> dict[str, Any]:
@@ -116,8 +126,22 @@ def routes() -> list[Route]:
 
 
 def _holder(request: Request) -> SearcherHolder:
-    state = request.app.state
+    return holder_of(request.app)
+
+
+def holder_of(app: Starlette) -> SearcherHolder:
+    """The app's searcher holder (made on first use)."""
+    state = app.state
     found = getattr(state, "search", None)
     if found is None:
         found = state.search = SearcherHolder(state_dir(state.site_dir))
     return found
+
+
+def prepare(app: Starlette) -> None:
+    """Open the index and load its largest entries before the service takes requests, so that no
+    early question waits for them (a site built without search has no index: nothing to do)."""
+    try:
+        holder_of(app).get(warm=True)
+    except SearchError:
+        pass

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 from conftest import article
 from search_fixtures import build_small_kb
+from test_front_matter import kbgen
 
 from kbgen.build import build_site
 from kbgen.errors import SearchError
@@ -152,8 +154,6 @@ def test_an_export_from_another_build_is_not_used(tmp_path: Path):
 
 
 def test_a_bad_synonyms_file_is_named_line_by_line_and_its_good_entries_still_work(make_kb):
-    from test_front_matter import kbgen
-
     kb = make_kb({"billing/refunds.md": article(
         "Get a refund", body="Ask for a refund within 30 days.\n")},
         plugin_options="synonyms: synonyms.yml")
@@ -186,3 +186,12 @@ def test_the_service_can_load_the_largest_entries_ahead_and_answers_the_same(tmp
             assert warm.search(query) == cold.search(query), query
     with Searcher(built.state, exported=False) as whoosh_only:
         assert whoosh_only.warm() == 0
+
+
+def test_search_goes_on_from_whoosh_when_the_export_disappears_under_it(tmp_path: Path):
+    built = build_small_kb(tmp_path)
+    with Searcher(built.state) as searcher:
+        assert searcher.lexicon.precompiled is not None
+        shutil.rmtree(built.state / "search-export" / "t")
+        assert searcher.search("refund")["results"][0]["id"] == "billing/refunds"
+        assert searcher.lexicon.precompiled is None

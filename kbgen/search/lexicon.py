@@ -69,7 +69,14 @@ class Lexicon:
         if term in self._entries:
             self._entries.move_to_end(term)
             return self._entries[term]
-        found = self.precompiled(term) if self.precompiled else self.compile(term)
+        found = None
+        if self.precompiled is not None:
+            try:
+                found = self.precompiled(term)
+            except (OSError, ValueError):
+                self.precompiled = None  # the export went away (a build replaced it): use Whoosh
+        if self.precompiled is None:
+            found = self.compile(term)
         self._entries[term] = found
         if len(self._entries) > _CACHE_SIZE:
             self._entries.popitem(last=False)

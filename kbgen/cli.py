@@ -170,7 +170,9 @@ def check(config_file: str) -> None:
         fail(exc)
     for problem in problems:
         click.echo(str(problem))
-    click.echo(f"Checked {count} articles: {len(problems)} problem(s).")
+    found = len(problems)
+    click.echo(f"Checked {count} article{'s' if count != 1 else ''}: "
+               f"{found} problem{'s' if found != 1 else ''}.")
     if problems:
         sys.exit(1)
 

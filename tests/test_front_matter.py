@@ -81,7 +81,7 @@ def test_check_lists_every_problem_and_exits_1(make_kb):
     assert "docs/billing/refunds.md:4: type: 'guide'" in result.stdout
     assert "docs/billing/empty.md:1: the file is empty" in result.stdout
     assert "docs/billing/invoices.md:7: link to 'nowhere.md': no such article" in result.stdout
-    assert "Checked 3 articles: 3 problem(s)." in result.stdout
+    assert "Checked 3 articles: 3 problems." in result.stdout
 
 
 def test_unknown_keys_are_kept_and_defaults_apply():

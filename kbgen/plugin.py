@@ -269,6 +269,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 for a in self.catalog.articles
             ],
             "categories": len(self.catalog.categories),
+            # The reasons the widget offers after a "No": the service accepts only these.
+            "feedback_reasons": list(self.config.feedback.reasons),
             "left_out": self.left_out,
             "problems": [str(p) for p in self.problems],
         }

@@ -147,6 +147,22 @@ def test_a_vote_waits_while_the_service_is_down(page: Any, service: Service, db:
     assert len(votes(db)) == 1
 
 
+def test_a_reason_the_help_center_no_longer_offers_is_kept_in_the_comment(
+    page: Any, service: Service, db: str
+) -> None:
+    page.goto(f"{service.url}/billing/refunds/")
+    page.get_by_role("button", name="No").click()
+    # As a page built before the writers renamed a reason would send it.
+    page.get_by_label("Out of date").evaluate("radio => { radio.value = 'Outdated'; }")
+    page.get_by_label("Out of date").check()
+    page.get_by_label("Tell us more (optional)").fill("The screenshots show the old menu")
+    page.get_by_role("button", name="Send").click()
+    stored = wait_for(lambda: votes(db), lambda v: bool(v) and v[0].comment is not None)
+    assert [(v.helpful, v.reason, v.comment) for v in stored] == [
+        (False, None, "[Outdated] The screenshots show the old menu")]
+    wait_for(lambda: page.evaluate("localStorage.getItem('kbgen.outbox')"), lambda t: t == "{}")
+
+
 def test_a_page_can_turn_the_widget_off(page: Any, service: Service) -> None:
     page.goto(f"{service.url}/account/delete/")
     assert page.locator("[data-kb-feedback]").count() == 0

@@ -71,6 +71,8 @@ def test_a_page_can_be_named_by_its_url(service: Service) -> None:
         ({"page": "billing/invoices", "helpful": True, "extra": 1}, 422, "not a known field"),
         ({"page": "billing/invoices", "helpful": True, "client": "bad id!"}, 422, "format"),
         ([1, 2, 3], 422, "must be an object"),
+        ({"page": "billing/invoices", "helpful": False, "reason": "Outdated"}, 422,
+         'reason "Outdated" is not one this help center offers ("Didn\'t answer my question", '),
     ],
 )
 def test_bad_votes_are_refused_with_a_reason(

@@ -98,6 +98,8 @@ class FeedbackApi:
     def __init__(self, store: FeedbackStore, manifest: dict[str, Any], rate_limit: int) -> None:
         self.store = store
         self.articles = _article_index(manifest)
+        reasons = manifest.get("feedback_reasons")  # absent from a build by an older kbgen
+        self.reasons: list[str] | None = list(reasons) if isinstance(reasons, list) else None
         self.limiter = RateLimiter(rate_limit)
 
     def check_rate(self, request: Request, route: str) -> None:
@@ -122,6 +124,11 @@ class FeedbackApi:
         """The vote a checked request body asks for."""
         _check(data, VOTE_SCHEMA)
         article = self.article(data["page"])
+        reason = data.get("reason")
+        if reason is not None and self.reasons is not None and reason not in self.reasons:
+            offered = ", ".join(f'"{r}"' for r in self.reasons) or "none"
+            raise ApiError(422, f'reason "{reason[:100]}" is not one this help center offers '
+                                f"({offered}); send one of them, or null")
         return Vote(
             page=article["id"],
             revision=data.get("revision") or article["revision"],

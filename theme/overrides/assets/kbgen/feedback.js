@@ -110,7 +110,8 @@ export function flush() {
 async function deliverAll() {
   let failed = false;
   for (const [key, entry] of Object.entries(load(KEYS.outbox, {}))) {
-    const status = await post(entry.path, entry.body);
+    let status = await post(entry.path, entry.body);
+    if (status === 422 && entry.body.reason) status = await post(entry.path, withoutReason(entry.body));
     const outbox = load(KEYS.outbox, {});
     const stillSame = JSON.stringify(outbox[key]) === JSON.stringify(entry);
     if (!retryable(status) && stillSame) delete outbox[key];
@@ -125,6 +126,13 @@ async function deliverAll() {
   } else {
     retryDelay = RETRY_MIN_MS;
   }
+}
+
+// A page built before the writers changed the reasons offers one the service no longer accepts: the
+// vote is sent again with that reason at the start of the comment, so neither is lost.
+function withoutReason(body) {
+  const comment = `[${body.reason}] ${body.comment || ""}`.trim().slice(0, MAX_COMMENT);
+  return { ...body, reason: null, comment };
 }
 
 function enqueue(key, path, body) {

@@ -30,8 +30,9 @@ class Searcher:
         self.synonyms = read_synonyms(state)
         # The build's export holds every term's compiled postings; use it when it matches the
         # index (same stamp), else compile from the Whoosh postings as queries come.
-        postings = ExportedPostings.open(state / EXPORT_DIR, read_stamp(state))
-        self._postings = postings if exported else None
+        self._postings = None
+        if exported:
+            self._postings = ExportedPostings.open(state / EXPORT_DIR, read_stamp(state))
         if self._postings is not None:
             self.lexicon.precompiled = self._postings.entry
         self._closed = False

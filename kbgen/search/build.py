@@ -13,7 +13,7 @@ import yaml
 
 from kbgen.search import ranking
 from kbgen.search.document import ArticleDoc, from_article
-from kbgen.search.export import FORMAT, HOT_FILE, ExportStats, export
+from kbgen.search.export import FORMAT, HOT_FILE, ExportStats, export, read_manifest
 from kbgen.search.indexer import IndexStats, build_index, open_index, parse_synonyms
 from kbgen.search.lexicon import Lexicon
 
@@ -100,7 +100,7 @@ class SearchBuilder:
         stats = build_index(state, self.docs, synonyms, stamp)
         cache = state / EXPORT_DIR
         exported = None
-        if _cached_stamp(cache) != stamp:
+        if read_manifest(cache).get("stamp") != stamp:
             ix = open_index(state)
             try:
                 with ix.reader() as reader:
@@ -120,9 +120,3 @@ def _stamp(docs: list[ArticleDoc], synonyms: list[list[list[str]]]) -> str:
         digest.update(f"{doc.id}\0{doc.revision()}\0".encode())
     return digest.hexdigest()[:16]
 
-
-def _cached_stamp(cache: Path) -> str | None:
-    try:
-        return json.loads((cache / "manifest.json").read_text("utf-8")).get("stamp")
-    except (OSError, ValueError):
-        return None

@@ -72,6 +72,15 @@ def decode_entry(data: list[int]) -> ranking.Entry:
     return entry
 
 
+def read_manifest(folder: Path) -> dict[str, Any]:
+    """The manifest of the export in `folder` (empty when there is none or it is unreadable)."""
+    try:
+        found = json.loads((folder / "manifest.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
 class ExportedPostings:
     """Compiled postings read back from an export, for the Python search: a term costs one small
     JSON file instead of walking its Whoosh postings in every field (a 20-80 ms first time for a
@@ -87,10 +96,7 @@ class ExportedPostings:
     @classmethod
     def open(cls, folder: Path, stamp: str) -> ExportedPostings | None:
         """The export in `folder` if it was made from the index stamped `stamp`, else None."""
-        try:
-            manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
-        except (OSError, ValueError):
-            return None
+        manifest = read_manifest(folder)
         if not stamp or manifest.get("stamp") != stamp or manifest.get("format") != FORMAT:
             return None
         return cls(folder, int(manifest["shards"]))

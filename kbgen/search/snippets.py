@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import functools
-
 from kbgen.search.analysis import MAX_LENGTH, MIN_LENGTH, STOPWORDS, TOKEN, normalize, stem
 
 SNIPPET_WORDS = 32
 SCAN_CHARS = 1500  # a long section's snippet comes from its beginning
 
-
-_stem = functools.lru_cache(maxsize=1 << 16)(stem)
 
 
 def matched_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
@@ -22,7 +18,7 @@ def matched_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
     for match in TOKEN.finditer(text):
         word = normalize(match.group())
         if word[:1] in initials and MIN_LENGTH <= len(word) <= MAX_LENGTH \
-                and word not in STOPWORDS and _stem(word) in terms:
+                and word not in STOPWORDS and stem(word) in terms:
             spans.append(match.span())
     return spans
 

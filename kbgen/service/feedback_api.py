@@ -134,7 +134,7 @@ class FeedbackApi:
             revision=data.get("revision") or article["revision"],
             helpful=data["helpful"],
             client=data.get("client") or uuid.uuid4().hex,
-            reason=data.get("reason"),
+            reason=reason,
             comment=data.get("comment"),
         )
 

@@ -10,12 +10,11 @@ query; then the median time of later queries, and whether any file was fetched t
 
 from __future__ import annotations
 
-import argparse
 import gzip
 import json
 from pathlib import Path
 
-from search_common import CORPORA, build, chromium, median, pagefind, serve, write_config
+from search_common import CORPORA, arguments, build, chromium, median, pagefind, serve, write_config
 
 FIRST_QUERY = "how do I post a sales invoice"
 LATER_QUERIES = [
@@ -150,9 +149,7 @@ def measure_fetch(browser: object, url: str) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--work", type=Path, default=Path("/tmp/kbgen-bench"))
-    parser.add_argument("--reuse", action="store_true", help="Reuse sites built before.")
+    parser = arguments(__doc__.splitlines()[0])
     parser.add_argument("--docs", type=Path, default=CORPORA / "business-central" / "docs")
     args = parser.parse_args()
     kb_config = write_config(args.work / "bc-kbgen", args.docs, kbgen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import functools
 import gzip
 import http.server
@@ -54,6 +55,14 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         return io.BytesIO(body)
+
+
+def arguments(description: str) -> argparse.ArgumentParser:
+    """The options every site-building search benchmark takes: where to build, and reuse."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/kbgen-bench"))
+    parser.add_argument("--reuse", action="store_true", help="Reuse sites built before.")
+    return parser
 
 
 @contextmanager

@@ -13,14 +13,13 @@ MRR@10, nDCG@10 and P@1 (the one answering article is the only relevant one):
 
 from __future__ import annotations
 
-import argparse
 import json
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from search_common import CORPORA, ROOT, build, chromium, pagefind, serve, write_config
+from search_common import CORPORA, ROOT, arguments, build, chromium, pagefind, serve, write_config
 
 sys.path.insert(0, str(ROOT))
 from kbgen.search.evaluation import Scores, read_judgements, score  # noqa: E402
@@ -99,9 +98,7 @@ def in_page(browser: object, url: str, script: str, queries: list[str]) -> list[
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--work", type=Path, default=Path("/tmp/kbgen-bench"))
-    parser.add_argument("--reuse", action="store_true", help="Reuse sites built before.")
+    parser = arguments(__doc__.splitlines()[0])
     args = parser.parse_args()
     judged = read_judgements(STACKFAQ / "queries-dev.tsv")
     queries = [q for q, _ in judged]

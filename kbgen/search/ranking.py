@@ -353,15 +353,43 @@ def phrase_docs(phrase: list[str], positions: Mapping[str, dict[int, list[list[i
     return found
 
 
-def did_you_mean(plan: Plan, corrections: Mapping[str, list[tuple[str, int]]],
-                 original: str) -> str | None:
-    """The query with each unknown word replaced by its likeliest correction, if any changed."""
+def likeliest_corrections(plan: Plan, corrections: Mapping[str, list[tuple[str, int]]],
+                          entries: Mapping[str, Entry | None]) -> dict[str, str]:
+    """The correction to suggest for each misspelt word: among the closest candidates, the one
+    found in the most articles that contain the query's other words, or the commonest fix of
+    another misspelt word ("refnd mony" -> "refund money", though "many" is commoner); the
+    commonest candidate when the other words say nothing."""
+    def docs(term: str) -> set[int]:
+        entry = entries.get(term)
+        return set(entry.docs) if entry is not None and term not in FILLER else set()
+
+    known: set[int] = set()
+    for word in plan.words:
+        known |= docs(stem(word))
+    chosen = {}
+    for word, fixes in corrections.items():
+        if not fixes:
+            continue
+        context = set(known)
+        for other_word, other_fixes in corrections.items():
+            if other_word != word and other_fixes:
+                context |= docs(stem(other_fixes[0][0]))
+        best, best_shared = fixes[0][0], -1
+        for other, distance in fixes:
+            shared = len(context & docs(stem(other))) if distance == fixes[0][1] else -1
+            if shared > best_shared:
+                best, best_shared = other, shared
+        chosen[word] = best
+    return chosen
+
+
+def did_you_mean(fixes: Mapping[str, str], original: str) -> str | None:
+    """The query with each misspelt word replaced by its fix (`likeliest_corrections`), if any
+    changed."""
     suggestion = original
     changed = False
-    for word in plan.words:
-        fixes = corrections.get(word)
-        if fixes:
-            pattern = re.compile(rf"(?<![^\W_]){re.escape(word)}(?![^\W_])", re.IGNORECASE)
-            suggestion, count = pattern.subn(fixes[0][0], suggestion, count=1)
-            changed = changed or count > 0
+    for word, fix in fixes.items():
+        pattern = re.compile(rf"(?<![^\W_]){re.escape(word)}(?![^\W_])", re.IGNORECASE)
+        suggestion, count = pattern.subn(fix, suggestion, count=1)
+        changed = changed or count > 0
     return suggestion.strip() if changed else None

@@ -76,17 +76,18 @@ class Searcher:
             raise SearchError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
         plan = parse_query(query, prefix=prefix)
         with self._lock:
-            hits, total, corrections = self._rank(plan, category, type, limit)
+            hits, total, fixes = self._rank(plan, category, type, limit)
         results = [self._result(hit, plan) for hit in hits]
         return {
             "query": query,
             "results": results,
             "total": total,
-            "did_you_mean": ranking.did_you_mean(plan, corrections, query),
+            "did_you_mean": ranking.did_you_mean(fixes, query),
         }
 
     def _rank(self, plan: Plan, category: str | None, type: str | None,
-              limit: int) -> tuple[list[ranking.Hit], int, dict[str, list[tuple[str, int]]]]:
+              limit: int) -> tuple[list[ranking.Hit], int, dict[str, str]]:
+        """The ranked hits, their number, and the fix of each misspelt word."""
         lexicon = self.lexicon
         if not plan.words:
             return [], 0, {}
@@ -112,7 +113,7 @@ class Searcher:
                 keep = matching if keep is None else keep & matching
         clauses = ranking.build_clauses(plan, entries, self.synonyms, corrections, completions)
         hits, total = ranking.rank(clauses, entries, keep, limit)
-        return hits, total, corrections
+        return hits, total, ranking.likeliest_corrections(plan, corrections, entries)
 
     def _filter(self, category: str | None, type: str | None) -> set[int] | None:
         if category is None and type is None:

@@ -13,6 +13,11 @@ function unique(items) {
   return [...new Set(items)];
 }
 
+// Words a customer types ("constructor", say) must never find Object.prototype's members:
+// objects keyed by words or terms have no prototype, and parsed files are read with `own`.
+const table = () => Object.create(null);
+const own = (object, key) => (Object.hasOwn(object, key) ? object[key] : undefined);
+
 export class Engine {
   constructor(root) {
     this.root = root; // URL of assets/kbgen/search/, ending in "/"
@@ -76,20 +81,20 @@ export class Engine {
   }
 
   async entries(terms, into) {
-    const wanted = terms.filter((t) => !(t in into));
+    const wanted = terms.filter((t) => !Object.hasOwn(into, t));
     const shards = await Promise.all(wanted.map((t) => this.fetchJson(`t/${this.shardOf(t)}.json`)));
     wanted.forEach((term, i) => {
-      const data = shards[i][term];
+      const data = own(shards[i], term);
       into[term] = data ? decodeEntry(data) : null;
     });
     return into;
   }
 
   async positions(terms) {
-    const out = {};
+    const out = table();
     for (const term of terms) {
       const shard = await this.fetchJson(`p/${this.shardOf(term)}.json`);
-      out[term] = shard[term] || {};
+      out[term] = own(shard, term) || {};
     }
     return out;
   }
@@ -110,10 +115,10 @@ export class Engine {
   async rank(query, { category = null, type = null, prefix = false } = {}) {
     const m = await this.load();
     const plan = this.parse(query, prefix);
-    if (!plan.words.length) return { plan, hits: [], corrections: {} };
-    const entries = await this.entries(neededTerms(plan, m.synonyms, m.fillerSet), {});
-    const corrections = {};
-    const completions = {};
+    if (!plan.words.length) return { plan, hits: [], fixes: new Map() };
+    const entries = await this.entries(neededTerms(plan, m.synonyms, m.fillerSet), table());
+    const corrections = table();
+    const completions = table();
     const unknown = unknownWords(plan, entries);
     // One round trip for every unknown word's spelling list, not one each.
     const vocabularies = await Promise.all(unknown.map((word) => this.vocabulary(word)));
@@ -135,7 +140,8 @@ export class Engine {
       if (matching.size) keep = keep === null ? matching : new Set([...keep].filter((d) => matching.has(d)));
     }
     const clauses = buildClauses(plan, entries, m.synonyms, corrections, completions, m.fillerSet);
-    return { plan, hits: rankClauses(clauses, entries, keep), corrections };
+    const fixes = likeliestCorrections(plan, corrections, entries, m.fillerSet);
+    return { plan, hits: rankClauses(clauses, entries, keep), fixes };
   }
 
   filter(category, type) {
@@ -368,7 +374,7 @@ function phraseDocs(phrase, positions) {
   for (const [docKey, fields] of Object.entries(first)) {
     const doc = Number(docKey);
     const hit = fields.some((starts, fieldIndex) => {
-      const following = terms.slice(1).map((term) => new Set(positions[term]?.[docKey]?.[fieldIndex] || []));
+      const following = terms.slice(1).map((term) => new Set(own(positions[term] || {}, docKey)?.[fieldIndex] || []));
       return starts.some((p) => following.every((later, i) => later.has(p + i + 1)));
     });
     if (hit) found.add(doc);
@@ -376,18 +382,43 @@ function phraseDocs(phrase, positions) {
   return found;
 }
 
-export function didYouMean(plan, corrections, original) {
+// ranking.py `likeliest_corrections`: among the closest candidates, the one found in the most
+// articles that contain the query's other words, or the commonest fix of another misspelt word.
+export function likeliestCorrections(plan, corrections, entries, fillerSet) {
+  const docs = (term) => {
+    const entry = entries[term];
+    return entry != null && !fillerSet.has(term) ? entry.docs : [];
+  };
+  const known = new Set();
+  for (const word of plan.words) for (const d of docs(stem(word))) known.add(d);
+  const misspelt = unique(plan.words).filter((word) => corrections[word]?.length);
+  const chosen = new Map();
+  for (const word of misspelt) {
+    const fixes = corrections[word];
+    const context = new Set(known);
+    for (const other of misspelt) {
+      if (other !== word) for (const d of docs(stem(corrections[other][0][0]))) context.add(d);
+    }
+    let best = fixes[0][0];
+    let bestShared = -1;
+    for (const [other, distance] of fixes) {
+      const shared = distance === fixes[0][1] ? docs(stem(other)).filter((d) => context.has(d)).length : -1;
+      if (shared > bestShared) { best = other; bestShared = shared; }
+    }
+    chosen.set(word, best);
+  }
+  return chosen;
+}
+
+export function didYouMean(fixes, original) {
   let suggestion = original;
   let changed = false;
-  for (const word of plan.words) {
-    const fixes = corrections[word];
-    if (fixes && fixes.length) {
-      const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-      const pattern = new RegExp(`(?<!${WORDCHAR})${escaped}(?!${WORDCHAR})`, "iu");
-      if (pattern.test(suggestion)) {
-        suggestion = suggestion.replace(pattern, fixes[0][0]);
-        changed = true;
-      }
+  for (const [word, fix] of fixes) {
+    const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const pattern = new RegExp(`(?<!${WORDCHAR})${escaped}(?!${WORDCHAR})`, "iu");
+    if (pattern.test(suggestion)) {
+      suggestion = suggestion.replace(pattern, fix);
+      changed = true;
     }
   }
   return changed ? suggestion.trim() : null;
@@ -443,7 +474,7 @@ export function snippet(engine, text, terms, size = SNIPPET_WORDS) {
 }
 
 export async function search(engine, query, { limit = 10, category = null, type = null, prefix = false } = {}) {
-  const { plan, hits, corrections } = await engine.rank(String(query ?? ""), { category, type, prefix });
+  const { plan, hits, fixes } = await engine.rank(String(query ?? ""), { category, type, prefix });
   const m = engine.manifest;
   const top = hits.slice(0, Math.max(1, Math.min(100, limit)));
   const docs = await Promise.all(top.map((hit) => engine.doc(hit.doc)));
@@ -470,5 +501,5 @@ export async function search(engine, query, { limit = 10, category = null, type 
       id: d.id,
     };
   });
-  return { query, results, total: hits.length, did_you_mean: didYouMean(plan, corrections, query) };
+  return { query, results, total: hits.length, did_you_mean: didYouMean(fixes, query) };
 }

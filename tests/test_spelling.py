@@ -1,0 +1,96 @@
+""""Did you mean" picks the correction the rest of the query supports, in Python and in Chromium
+alike; and words that name JavaScript's built-in object members are searched like any other."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from conftest import MKDOCS_YML, article
+from search_fixtures import BuiltSite
+from site_server import static_server
+
+from kbgen.build import build_site
+from kbgen.search.searcher import Searcher
+
+# "many" is in three articles and "money" in one: alone, "mony" is most likely "many"; beside
+# "refund", the article about refunds says it is "money".
+ARTICLES = {
+    "billing/refunds.md": article("Get a refund", "Money back for an order.", body="""
+        A refund returns the money to your card.
+        """),
+    "billing/plans.md": article("Plans", "How many seats each plan has.", body="""
+        Teams with many members choose the yearly plan.
+        """),
+    "account/members.md": article("Members", "Invite members to your team.", body="""
+        You can invite as many members as your plan allows.
+        """),
+    "account/constructor.md": article("Page constructor", "Build pages from blocks.", body="""
+        The page constructor puts blocks together; see its toString output for debugging.
+        """),
+}
+QUERIES = ["refnd mony", "mony", "refund mony", "constructor", "the constructor of a page",
+           "valueof", "hasownproperty", "tostring", "constructer"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    base = tmp_path_factory.mktemp("spelling")
+    for rel, content in ARTICLES.items():
+        path = base / "docs" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+    config = base / "mkdocs.yml"
+    config.write_text(MKDOCS_YML.format(plugin_options=""), encoding="utf-8")
+    build_site(config, site_dir=str(base / "site"))
+    return BuiltSite(config, base / "site")
+
+
+def python_answers(built: BuiltSite) -> dict[str, tuple[object, ...]]:
+    with Searcher(built.state) as searcher:
+        answers = {}
+        for query in QUERIES:
+            found = searcher.search(query, limit=10)
+            answers[query] = (found["did_you_mean"], found["total"],
+                              [r["url"] for r in found["results"]])
+        return answers
+
+
+def test_the_rest_of_the_query_chooses_the_correction(built: BuiltSite):
+    answers = python_answers(built)
+    assert answers["refund mony"][0] == "refund money"
+    assert answers["refnd mony"][0] == "refund money"  # the other word misspelt too
+    assert answers["mony"][0] == "many"  # nothing else to go by: the commoner word
+
+
+def test_javascript_member_names_are_ordinary_words(built: BuiltSite):
+    answers = python_answers(built)
+    assert answers["constructor"][2][0] == "account/constructor/"
+    assert answers["valueof"][1] == 0
+
+
+@pytest.fixture(scope="module")
+def site(built: BuiltSite) -> Iterator[str]:
+    with static_server(built.site) as url:
+        yield url
+
+
+@pytest.mark.browser
+def test_the_browser_suggests_and_finds_the_same(browser, site: str, built: BuiltSite):
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(site)
+    in_browser = page.evaluate(
+        """async (queries) => {
+             const out = [];
+             for (const q of queries) {
+               const r = await window.kbgen.searchDetails(q, {limit: 10});
+               out.push([r.did_you_mean, r.total, r.results.map(x => x.url)]);
+             }
+             return out;
+           }""", QUERIES)
+    page.close()
+    assert not errors, errors
+    expected = python_answers(built)
+    assert {q: tuple(a) for q, a in zip(QUERIES, in_browser, strict=True)} == expected

@@ -13,6 +13,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
 from kbgen.errors import ConfigError, KbgenError
+from kbgen.words import counted
 
 
 @dataclass
@@ -28,9 +29,9 @@ class BuildSummary:
     def line(self) -> str:
         """`Built 28 articles in 6 categories (0 warnings) in 1.2 s -> site/`."""
         return (
-            f"Built {self.articles} article{'s' if self.articles != 1 else ''} in "
-            f"{self.categories} categor{'ies' if self.categories != 1 else 'y'} "
-            f"({self.warnings} warning{'s' if self.warnings != 1 else ''}) "
+            f"Built {counted(self.articles, 'article')} in "
+            f"{counted(self.categories, 'category', 'categories')} "
+            f"({counted(self.warnings, 'warning')}) "
             f"in {self.seconds:.1f} s -> {self.site_dir}"
         )
 

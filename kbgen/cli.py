@@ -21,6 +21,7 @@ from rich.progress import (
 
 from kbgen import __version__, progress
 from kbgen.errors import KbgenError
+from kbgen.words import counted
 
 console = Console(stderr=True)
 DB_OPTION = click.option(
@@ -171,8 +172,7 @@ def check(config_file: str) -> None:
     for problem in problems:
         click.echo(str(problem))
     found = len(problems)
-    click.echo(f"Checked {count} article{'s' if count != 1 else ''}: "
-               f"{found} problem{'s' if found != 1 else ''}.")
+    click.echo(f"Checked {counted(count, 'article')}: {counted(found, 'problem')}.")
     if problems:
         sys.exit(1)
 
@@ -318,7 +318,7 @@ def _print_results(answer: dict[str, object]) -> None:
     if not results:
         out.print(f"No articles match {answer['query']!r}. Try fewer or other words.")
         return
-    table = Table(title=f"{answer['total']} matching articles", title_justify="left")
+    table = Table(title=f"{counted(answer['total'], 'matching article')}", title_justify="left")
     for column in ("#", "Title", "Category", "Type", "Score"):
         table.add_column(column, overflow="fold")
     table.add_column("URL", no_wrap=True)

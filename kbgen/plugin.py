@@ -28,6 +28,7 @@ from kbgen.site.icons import drop_unknown_icons
 from kbgen.site.images import describe_images
 from kbgen.site.links import BrokenLinkFilter
 from kbgen.site.pages import add_landing_pages, landing_of, page_context
+from kbgen.words import counted
 
 log = get_plugin_logger(__name__)
 
@@ -153,8 +154,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     def _report_problems(self, config: MkDocsConfig) -> None:
         if config.strict and self.problems:
             listing = "\n  ".join(str(p) for p in self.problems)
+            found = counted(len(self.problems), "front matter problem")
             raise PluginError(
-                f"{len(self.problems)} front matter problem(s); strict builds stop on any:\n"
+                f"{found}; strict builds stop on any:\n"
                 f"  {listing}"
             )
         for problem in self.problems:

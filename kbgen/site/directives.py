@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from kbgen.articles import split_front_matter
 from kbgen.site.images import described_image, image_attributes, image_markdown
+from kbgen.words import counted
 
 _ALERTS = {
     "note": ("note", None),
@@ -65,7 +66,7 @@ class KindTally:
         for kind, count in self.occurrences.most_common():
             files = sorted(self.files[kind])
             example = files[0] + (f" and {len(files) - 1} more" if len(files) > 1 else "")
-            lines.append(f"{kind}: {count} in {len(files)} file(s) (first in {example})")
+            lines.append(f"{kind}: {count} in {counted(len(files), 'file')} (first in {example})")
         return lines
 
 

@@ -313,12 +313,12 @@ def _print_results(answer: dict[str, object]) -> None:
         out = Console(width=160)
     if answer.get("did_you_mean"):
         out.print(f"Did you mean: [bold]{answer['did_you_mean']}[/bold]?")
-    results = answer["results"]
-    assert isinstance(results, list)
+    results, total = answer["results"], answer["total"]
+    assert isinstance(results, list) and isinstance(total, int)
     if not results:
         out.print(f"No articles match {answer['query']!r}. Try fewer or other words.")
         return
-    table = Table(title=f"{counted(answer['total'], 'matching article')}", title_justify="left")
+    table = Table(title=counted(total, "matching article"), title_justify="left")
     for column in ("#", "Title", "Category", "Type", "Score"):
         table.add_column(column, overflow="fold")
     table.add_column("URL", no_wrap=True)

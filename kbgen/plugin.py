@@ -62,10 +62,11 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             )
         if not self.config.google_fonts:
             config.theme["font"] = False  # System fonts: the site loads nothing from elsewhere.
-        if "admonition" not in config.markdown_extensions:
-            # kbgen writes GitHub and DocFX alerts as admonitions: without the extension they
-            # would show as "!!! note" and a code block.
-            config.markdown_extensions.append("admonition")
+        # kbgen writes GitHub and DocFX alerts as admonitions (without the extension they would
+        # show as "!!! note" and a code block), and DocFX columns as HTML blocks of Markdown.
+        for extension in ("admonition", "md_in_html"):
+            if extension not in config.markdown_extensions:
+                config.markdown_extensions.append(extension)
         # After the user's custom_dir (theirs wins), before Material's own templates.
         position = 1 if config.theme.custom_dir else 0
         config.theme.dirs.insert(position, str(theme_dir() / "overrides"))

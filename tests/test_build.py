@@ -145,8 +145,7 @@ def test_alerts_are_admonitions_even_when_mkdocs_yml_lists_no_extensions(make_kb
 
 def test_includes_are_resolved_and_unknown_directives_warned_once_per_kind(make_kb):
     body = ("Open [!INCLUDE[prod](../includes/prod.md)] now.\n\n"
-            ":::row:::\n:::column:::\nLeft\n:::column-end:::\n:::row-end:::\n\n"
-            ":::row:::\n:::row-end:::\n\n"
+            ':::zone target="docs":::\nInside\n:::zone-end:::\n\n'
             "> [!VIDEO https://example.com/v]\n\nText after.\n")
     files = {f"billing/p{i}.md": article(f"Page {i}", body=body) for i in range(3)}
     files["includes/prod.md"] = "Business Central"
@@ -155,8 +154,9 @@ def test_includes_are_resolved_and_unknown_directives_warned_once_per_kind(make_
     assert result.returncode == 0, result.stderr
     page = html(kb / "site", "billing/p0")
     assert "Open Business Central now." in page
-    assert ":::row" not in page and "[!VIDEO" not in page
-    assert result.stderr.count(":::row: 6 in 3 files") == 1
+    assert ":::zone" not in page and "[!VIDEO" not in page and "Inside" in page
+    assert result.stderr.count(":::zone: 3 in 3 files") == 1
+    assert result.stderr.count(":::zone-end: 3 in 3 files") == 1
     assert result.stderr.count("[!VIDEO]: 3 in 3 files") == 1
     assert "Traceback" not in result.stderr
     assert not (kb / "site/includes").exists()

@@ -2,8 +2,10 @@
 
 Alerts become Material admonitions; `[!INCLUDE[...](file.md)]` is replaced by the file's text
 when it exists; DocFX `:::image` directives become Markdown images (see `kbgen.site.images`);
-any other directive (`:::row`, `[!VIDEO ...]`) is left out and tallied, so the build can warn
-once per kind with a count instead of once per file.
+DocFX `:::row:::`/`:::column:::` layouts become side-by-side columns (HTML blocks whose content is
+Markdown, through `md_in_html`); any other directive (`[!VIDEO ...]`, a layout that is not closed)
+is left out and tallied, so the build can warn once per kind with a count instead of once per
+file.
 """
 
 from __future__ import annotations
@@ -37,6 +39,11 @@ _COMPLEX_IMAGE = re.compile(r"^(?P<indent>[ \t]*):::image\b(?P<attributes>(?:(?!
 _IMAGE_END = re.compile(r"^[ \t]*:::image-end:::[ \t]*$", re.I)
 _CODE_SPAN = re.compile(r"(`+[^`]*`+)")
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
+_LAYOUT = re.compile(
+    r"^[ \t]*:::(?P<kind>row-end|row|column-end|column)\b(?P<attributes>(?:(?!:::).)*):::[ \t]*$",
+    re.I)
+_SPAN = re.compile(r"""\bspan\s*=\s*["']?(?P<span>[1-9])\b""", re.I)
+_LIST_ITEM = re.compile(r"^(?:[-*+]|\d+[.)])[ \t]")
 _MAX_INCLUDE_DEPTH = 4
 # Image directives kbgen renders, except when they are incomplete: say what is missing.
 _COLON_LABELS = {
@@ -88,6 +95,71 @@ def _alert_block(lines: list[str], start: int) -> tuple[list[str], int] | None:
     head = f'{indent}!!! {kind}' + (f' "{title}"' if title else "")
     out = ["", head, ""] + [f"{indent}    {text}" if text.strip() else "" for text in body] + [""]
     return out, end
+
+
+def _layout_ends(lines: list[str], start: int) -> int | None:
+    """The index of the `:::row-end:::` closing the row at `start`, if the row holds only
+    columns, each closed, and no code fence cuts through it; else None."""
+    column = False
+    fence: str | None = None
+    for index in range(start + 1, len(lines)):
+        fence_match = _FENCE.match(lines[index])
+        if fence_match:
+            fence = None if fence == fence_match.group(1) else (fence or fence_match.group(1))
+        if fence:
+            continue
+        match = _LAYOUT.match(lines[index])
+        kind = match.group("kind").lower() if match else None
+        if kind is None:
+            if not column and lines[index].strip():
+                return None  # text between columns: no layout DocFX would render either
+        elif kind == "row-end":
+            return None if column else index
+        elif kind == "row" or (kind == "column") == column:
+            return None  # a row in a row, a column in a column, or an end without a start
+        else:
+            column = kind == "column"
+    return None
+
+
+def _column_body(body: list[str]) -> list[str]:
+    """A column's Markdown, moved to the left margin. DocFX writers indent a column's content to
+    show its nesting; as written, four spaces would make it a code block. Each paragraph is
+    dedented by its first line's indent, until a list starts: after it, indentation may be the
+    list's own continuation and is kept."""
+    out: list[str] = []
+    cut, fence, list_seen, block_start = 0, None, False, True
+    for line in textwrap.dedent("\n".join(body)).split("\n"):
+        if not line.strip() and not fence:
+            out.append("")
+            block_start = True
+            continue
+        indent = len(line) - len(line.lstrip())
+        if block_start:
+            cut = 0 if list_seen else indent
+            block_start = False
+        line = line[cut:] if not line[:cut].strip() else line.lstrip()
+        fence_match = _FENCE.match(line)
+        if fence_match:
+            fence = None if fence == fence_match.group(1) else (fence or fence_match.group(1))
+        elif not fence and _LIST_ITEM.match(line):
+            list_seen = True
+        out.append(line)
+    return out
+
+
+def _layout_html(line: str) -> list[str]:
+    """The HTML that a layout line (`:::column span="2":::`, ...) opens or closes."""
+    match = _LAYOUT.match(line)
+    assert match is not None
+    kind = match.group("kind").lower()
+    if kind.endswith("-end"):
+        return ["", "</div>", ""]
+    if kind == "row":
+        return ["", '<div class="kb-row" markdown="1">', ""]
+    span = _SPAN.search(match.group("attributes"))
+    grow = f' style="flex-grow: {span.group("span")}"' if span else ""
+    return ["", f'<div class="kb-column" markdown="1"{grow}>', ""]
 
 
 class DirectiveRewriter:
@@ -168,6 +240,21 @@ class DirectiveRewriter:
         return described_image(match.group("indent"), image or "",
                                description.split("\n")), end + 1
 
+    def _layout(self, lines: list[str], src_path: str, depth: int) -> list[str]:
+        """A whole `:::row:::` ... `:::row-end:::`, checked by `_layout_ends`, as HTML blocks."""
+        out = _layout_html(lines[0])
+        body: list[str] = []
+        for line in lines[1:]:
+            if _LAYOUT.match(line):
+                if body:
+                    markdown = "\n".join(_column_body(body))
+                    out.extend(self.rewrite(markdown, src_path, depth).split("\n"))
+                    body = []
+                out.extend(_layout_html(line))
+            else:
+                body.append(line)
+        return out
+
     def rewrite(self, markdown: str, src_path: str, depth: int = 0) -> str:
         """Return `markdown` with alerts, includes and foreign directives handled."""
         lines = markdown.split("\n")
@@ -193,6 +280,15 @@ class DirectiveRewriter:
                     converted, i = block
                     out.extend(self._inline(x, src_path, depth) for x in converted)
                     continue
+            if ":::row" in line and _LAYOUT.match(line):
+                end = _layout_ends(lines, i)
+                if end is not None:
+                    out.extend(self._layout(lines[i:end + 1], src_path, depth))
+                    i = end + 1
+                    continue
+                self._tally.add(":::row (not a closed row of closed columns)", src_path)
+                i += 1
+                continue
             if ":::image" in line:
                 image = self._complex_image(lines, i, src_path, depth)
                 if image:

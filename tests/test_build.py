@@ -254,3 +254,22 @@ def test_without_search_there_is_no_search_box(make_kb):
     home = (site / "index.html").read_text("utf-8")
     assert "data-kb-search-input" not in home
     assert not (site / "assets/kbgen/search/manifest.json").exists()
+
+
+def test_alerts_as_writers_slip_them_in(make_kb):
+    body = ("Text.\n\n[!NOTE]\n> The marker on the line above the quote.\n\n"
+            "1. Step\n\n   >![!TIP]\n   > A stray exclamation mark.\n\n"
+            "<!-- [!IMPORTANT]\n> A comment nobody reads.\n-->\n\n"
+            "[!WARNING] No quote at all.\n")
+    kb = make_kb({"billing/slips.md": article("Slips", body=body)})
+    result = kbgen("build", cwd=kb)
+    assert result.returncode == 0, result.stderr
+    page = html(kb / "site", "billing/slips")
+    assert re.search(r'<div class="admonition note">\s*<p class="admonition-title">Note</p>\s*'
+                     r"<p>The marker on the line above the quote.</p>", page)
+    assert re.search(r'<div class="admonition tip">\s*<p class="admonition-title">Tip</p>\s*'
+                     r"<p>A stray exclamation mark.</p>", page)
+    assert "A comment nobody reads." not in page.replace("<!--", "").split("-->")[-1]
+    assert "[!" not in page.split("<!--")[0] and "No quote at all." in page
+    assert "[!WARNING] (an alert outside a > quote): 1 in 1 file" in result.stderr
+    assert "IMPORTANT" not in result.stderr and "[!NOTE]" not in result.stderr

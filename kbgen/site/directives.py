@@ -28,7 +28,9 @@ _ALERTS = {
     "warning": ("warning", None),
     "caution": ("danger", "Caution"),
 }
-_ALERT_START = re.compile(r"^(?P<indent>[ \t]*)>[ \t]*\[!(?P<kind>[A-Za-z]+)\][ \t]*(?P<rest>.*)$")
+# `> [!NOTE]`; also as some writers slip: `>![!NOTE]`, and `[!NOTE]` on the line above the quote.
+_ALERT_START = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<quote>>?)[ \t]*!?\[!(?P<kind>[A-Za-z]+)\][ \t]*(?P<rest>.*)$")
 _QUOTE_LINE = re.compile(r"^(?P<indent>[ \t]*)>[ \t]?(?P<text>.*)$")
 _INCLUDE = re.compile(r"\[!INCLUDE\s*\[[^\]]*\]\((?P<path>[^)\s]+)\)\]", re.I)
 _BANG_DIRECTIVE = re.compile(r"\[!(?P<kind>[A-Za-z]+)(?:[ \t][^\]\n]*)?\]")
@@ -83,6 +85,10 @@ def _alert_block(lines: list[str], start: int) -> tuple[list[str], int] | None:
     if not match or match.group("kind").lower() not in _ALERTS:
         return None
     indent = match.group("indent")
+    if not match.group("quote"):  # `[!NOTE]` alone, right above a quote at the same indent
+        below = _QUOTE_LINE.match(lines[start + 1]) if start + 1 < len(lines) else None
+        if match.group("rest").strip() or not below or below.group("indent") != indent:
+            return None
     kind, title = _ALERTS[match.group("kind").lower()]
     body = [match.group("rest")] if match.group("rest").strip() else []
     end = start + 1
@@ -190,7 +196,9 @@ class DirectiveRewriter:
             return self.rewrite(text, target, depth + 1).strip("\n")
 
         def drop_bang(match: re.Match[str]) -> str:
-            self._tally.add(f"[!{match.group('kind').upper()}]", src_path)
+            kind = match.group("kind").upper()
+            where = " (an alert outside a > quote)" if kind.lower() in _ALERTS else ""
+            self._tally.add(f"[!{kind}]{where}", src_path)
             return ""
 
         def colon(match: re.Match[str]) -> str:
@@ -260,6 +268,7 @@ class DirectiveRewriter:
         lines = markdown.split("\n")
         out: list[str] = []
         fence: str | None = None
+        comment = False
         i = 0
         while i < len(lines):
             line = lines[i]
@@ -274,7 +283,14 @@ class DirectiveRewriter:
                 out.append(line)
                 i += 1
                 continue
-            if ">" in line and "[!" in line:
+            if comment or line.lstrip().startswith("<!--"):
+                # An HTML comment is nobody's content: kept as written, directives not counted.
+                comment = "-->" not in line[line.find("<!--") + 4:] if not comment \
+                    else "-->" not in line
+                out.append(line)
+                i += 1
+                continue
+            if "[!" in line:
                 block = _alert_block(lines, i)
                 if block:
                     converted, i = block

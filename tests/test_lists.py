@@ -33,6 +33,11 @@ STEPS = """\
    - Pick a contact
 3. Close the page.
 
+  > [!TIP]
+  > Two spaces in, as some migrated articles write it: still this step's tip.
+
+4. Reopen it.
+
 Done.
 """
 
@@ -49,6 +54,8 @@ def test_steps_stay_one_list_with_their_notes_and_code(make_kb):
     assert "<p>Choose the customer first.</p>" in ol
     assert re.search(r'<div class="admonition note">\s*<p class="admonition-title">Note</p>', ol)
     assert "!!!" not in body
+    assert re.search(r"Close the page.</p>\s*<div class=\"admonition tip\">", ol)
+    assert ol.count("<li>") == 6
     assert "Sales Invoice\n  Layout 1\n" in re.sub(r"<[^>]+>", "", ol)  # code keeps its indent
     assert re.search(r"<li>\s*<p>Choose <strong>Document Layouts</strong>.</p>\s*<ul>", ol)
 

@@ -5,8 +5,9 @@ text after its marker: three spaces under `1. `, two under `- `. Python-Markdown
 as written, a step's second paragraph, note or screenshot indented three spaces ends the list (the
 next step restarts at 1) and an alert in it shows as `!!! note` over a code block. This pass moves
 lines indented less than four spaces inside a list item to four; lines already four or more in,
-as Python-Markdown sites write them, keep their indentation relative to the item. Fenced code
-moves with its fence.
+as Python-Markdown sites write them, keep their indentation relative to the item. Writers mean a
+line indented past the marker to belong to the item, even short of the text's column (two spaces
+under `1. `, as GitHub would not read it): it does here. Fenced code moves with its fence.
 """
 
 from __future__ import annotations
@@ -59,9 +60,9 @@ def four_space_lists(markdown: str) -> str:
         indent = len(line) - len(line.lstrip(" "))
         item = None if _RULE.match(line) else _ITEM.match(line)
         if item or blank_before:
-            while stack and indent < stack[-1].written:
+            while stack and indent <= stack[-1].start:
                 stack.pop()  # the line is not inside this item
-        if stack and indent >= stack[-1].written:
+        if stack and indent > stack[-1].start:
             moved = stack[-1].column(indent)
         else:
             moved = indent  # outside any list, or a lazy continuation line: as written

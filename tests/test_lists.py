@@ -9,7 +9,7 @@ import markdown
 from conftest import article
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_build import html
+from test_build import build, html
 from test_front_matter import kbgen
 
 from kbgen.site.lists import four_space_lists
@@ -84,3 +84,10 @@ def test_only_indentation_ever_changes(lines: list[str]):
     rewritten = four_space_lists(text)
     assert [line.lstrip(" ") for line in rewritten.split("\n")] == \
         [line.lstrip(" ") for line in text.split("\n")]
+
+
+def test_an_alert_indented_outside_any_list_is_still_an_alert(make_kb):
+    body = "Some text.\n\n  > [!NOTE]\n  > Two spaces in, under a paragraph.\n\nAfter.\n"
+    page = html(build(make_kb({"sales/note.md": article("Note", body=body)})), "sales/note")
+    assert re.search(r'<div class="admonition note">\s*<p class="admonition-title">Note</p>\s*'
+                     r"<p>Two spaces in, under a paragraph.</p>", page)

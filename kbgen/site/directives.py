@@ -98,6 +98,10 @@ def _alert_block(lines: list[str], start: int) -> tuple[list[str], int] | None:
             break
         body.append(quoted.group("text"))
         end += 1
+    if len(indent.expandtabs(4)) < 4:
+        # One to three spaces in is not inside a list (`kbgen.site.lists` moved those to four),
+        # and an admonition must start at the margin.
+        indent = ""
     head = f'{indent}!!! {kind}' + (f' "{title}"' if title else "")
     out = ["", head, ""] + [f"{indent}    {text}" if text.strip() else "" for text in body] + [""]
     return out, end

@@ -107,15 +107,21 @@ def _alert_block(lines: list[str], start: int) -> tuple[list[str], int] | None:
     return out, end
 
 
+def _fence_after(line: str, fence: str | None) -> str | None:
+    """The code fence open after `line` (its marker), given the one open before it."""
+    match = _FENCE.match(line)
+    if not match:
+        return fence
+    return None if fence == match.group(1) else (fence or match.group(1))
+
+
 def _layout_ends(lines: list[str], start: int) -> int | None:
     """The index of the `:::row-end:::` closing the row at `start`, if the row holds only
     columns, each closed, and no code fence cuts through it; else None."""
     column = False
     fence: str | None = None
     for index in range(start + 1, len(lines)):
-        fence_match = _FENCE.match(lines[index])
-        if fence_match:
-            fence = None if fence == fence_match.group(1) else (fence or fence_match.group(1))
+        fence = _fence_after(lines[index], fence)
         if fence:
             continue
         match = _LAYOUT.match(lines[index])
@@ -149,10 +155,9 @@ def _column_body(body: list[str]) -> list[str]:
             cut = 0 if list_seen else indent
             block_start = False
         line = line[cut:] if not line[:cut].strip() else line.lstrip()
-        fence_match = _FENCE.match(line)
-        if fence_match:
-            fence = None if fence == fence_match.group(1) else (fence or fence_match.group(1))
-        elif not fence and _LIST_ITEM.match(line):
+        in_code = fence
+        fence = _fence_after(line, fence)
+        if not in_code and not fence and _LIST_ITEM.match(line):
             list_seen = True
         out.append(line)
     return out
@@ -276,21 +281,16 @@ class DirectiveRewriter:
         i = 0
         while i < len(lines):
             line = lines[i]
-            fence_match = _FENCE.match(line)
-            if fence_match:
-                marker = fence_match.group(1)
-                fence = None if fence == marker else (fence or marker)
-                out.append(line)
-                i += 1
-                continue
-            if fence:
+            in_code = fence
+            fence = _fence_after(line, fence)
+            if in_code or fence:  # code, or a fence line: shown as written
                 out.append(line)
                 i += 1
                 continue
             if comment or line.lstrip().startswith("<!--"):
                 # An HTML comment is nobody's content: kept as written, directives not counted.
-                comment = "-->" not in line[line.find("<!--") + 4:] if not comment \
-                    else "-->" not in line
+                after = line if comment else line[line.find("<!--") + 4:]
+                comment = "-->" not in after
                 out.append(line)
                 i += 1
                 continue

@@ -366,20 +366,15 @@ def likeliest_corrections(plan: Plan, corrections: Mapping[str, list[tuple[str, 
     known: set[int] = set()
     for word in plan.words:
         known |= docs(stem(word))
+    # Each misspelt word's articles through its commonest fix: context for the others.
+    commonest = {word: docs(stem(fixes[0][0])) for word, fixes in corrections.items() if fixes}
     chosen = {}
-    for word, fixes in corrections.items():
-        if not fixes:
-            continue
-        context = set(known)
-        for other_word, other_fixes in corrections.items():
-            if other_word != word and other_fixes:
-                context |= docs(stem(other_fixes[0][0]))
-        best, best_shared = fixes[0][0], -1
-        for other, distance in fixes:
-            shared = len(context & docs(stem(other))) if distance == fixes[0][1] else -1
-            if shared > best_shared:
-                best, best_shared = other, shared
-        chosen[word] = best
+    for word in commonest:
+        fixes = corrections[word]
+        context = known.union(*(found for other, found in commonest.items() if other != word))
+        closest = [other for other, distance in fixes if distance == fixes[0][1]]
+        # The first of the closest (the commonest) wins a tie.
+        chosen[word] = max(closest, key=lambda other: len(context & docs(stem(other))))
     return chosen
 
 

@@ -391,18 +391,22 @@ export function likeliestCorrections(plan, corrections, entries, fillerSet) {
   };
   const known = new Set();
   for (const word of plan.words) for (const d of docs(stem(word))) known.add(d);
-  const misspelt = unique(plan.words).filter((word) => corrections[word]?.length);
+  // Each misspelt word's articles through its commonest fix: context for the others.
+  const commonest = new Map();
+  for (const word of unique(plan.words)) {
+    if (corrections[word]?.length) commonest.set(word, docs(stem(corrections[word][0][0])));
+  }
   const chosen = new Map();
-  for (const word of misspelt) {
+  for (const word of commonest.keys()) {
     const fixes = corrections[word];
     const context = new Set(known);
-    for (const other of misspelt) {
-      if (other !== word) for (const d of docs(stem(corrections[other][0][0]))) context.add(d);
-    }
-    let best = fixes[0][0];
+    for (const [other, found] of commonest) if (other !== word) for (const d of found) context.add(d);
+    const closest = fixes.filter(([, distance]) => distance === fixes[0][1]);
+    // The first of the closest (the commonest) wins a tie.
+    let best = closest[0][0];
     let bestShared = -1;
-    for (const [other, distance] of fixes) {
-      const shared = distance === fixes[0][1] ? docs(stem(other)).filter((d) => context.has(d)).length : -1;
+    for (const [other] of closest) {
+      const shared = docs(stem(other)).filter((d) => context.has(d)).length;
       if (shared > bestShared) { best = other; bestShared = shared; }
     }
     chosen.set(word, best);

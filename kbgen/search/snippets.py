@@ -8,7 +8,6 @@ SNIPPET_WORDS = 32
 SCAN_CHARS = 1500  # a long section's snippet comes from its beginning
 
 
-
 def matched_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
     """Character spans of the words of `text` whose term is one of `terms`."""
     # Stemming changes only a word's ending, never its first letter: words starting otherwise

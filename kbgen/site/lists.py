@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 _ITEM = re.compile(r"^(?P<indent> *)(?P<marker>[-*+]|\d{1,9}[.)])(?P<gap> {1,4})(?=\S)")
+_ANY_ITEM = re.compile(_ITEM.pattern, re.M)  # to pass over a page without lists at once
 _FENCE = re.compile(r"^ *(?P<marker>`{3,}|~{3,})")
 _STEP = 4  # Python-Markdown's indentation of a list item's content
 
@@ -40,7 +41,7 @@ _RULE = re.compile(r"^ *([-*_])(?: *\1){2,} *$")  # "- - -" is a thematic break,
 
 def four_space_lists(markdown: str) -> str:
     """`markdown` with list content indented as Python-Markdown expects (see the module)."""
-    if not re.search(r"^ *(?:[-*+]|\d{1,9}[.)]) ", markdown, re.M):
+    if not _ANY_ITEM.search(markdown):
         return markdown
     out: list[str] = []
     stack: list[_Item] = []  # the open items, innermost last

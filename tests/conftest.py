@@ -97,6 +97,17 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
+def page(browser) -> Iterator[object]:
+    """A new page in Chromium; the test fails if the page's scripts throw."""
+    opened = browser.new_page()
+    errors: list[str] = []
+    opened.on("pageerror", lambda error: errors.append(str(error)))
+    yield opened
+    opened.close()
+    assert not errors, errors
+
+
+@pytest.fixture
 def artifacts() -> Path:
     """Where tests save screenshots for people to look at."""
     ARTIFACTS.mkdir(exist_ok=True)

@@ -105,24 +105,31 @@ SMALL_KB = {
 SYNONYMS_YML = "refund: money back, reimbursement\nparcel: package\n"
 
 
-def write_small_kb(base: Path, *, synonyms: bool = True) -> Path:
-    """A six-article help center in three categories and four types; returns its mkdocs.yml."""
+def write_kb(base: Path, articles: dict[str, str], synonyms_yml: str | None = None) -> Path:
+    """A help center of `articles` (path under docs/: Markdown), with a synonyms file when given;
+    returns its mkdocs.yml."""
     docs = base / "docs"
-    for rel, content in SMALL_KB.items():
+    for rel, content in articles.items():
         path = docs / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(content, encoding="utf-8")
     options = ""
-    if synonyms:
-        (base / "synonyms.yml").write_text(SYNONYMS_YML, encoding="utf-8")
+    if synonyms_yml is not None:
+        (base / "synonyms.yml").write_text(synonyms_yml, encoding="utf-8")
         options = ":\n      synonyms: synonyms.yml"
     config = base / "mkdocs.yml"
     config.write_text(MKDOCS_YML.format(plugin_options=options), encoding="utf-8")
     return config
 
 
-def build_small_kb(base: Path, *, synonyms: bool = True) -> BuiltSite:
-    """Write and build the small help center under `base`."""
-    config = write_small_kb(base, synonyms=synonyms)
+def build_kb(base: Path, articles: dict[str, str], synonyms_yml: str | None = None) -> BuiltSite:
+    """Write and build a help center of `articles` under `base` (see `write_kb`)."""
+    config = write_kb(base, articles, synonyms_yml)
     build_site(config, site_dir=str(base / "site"))
     return BuiltSite(config, base / "site")
+
+
+def build_small_kb(base: Path, *, synonyms: bool = True) -> BuiltSite:
+    """The six-article help center (`SMALL_KB`, three categories and four types), built under
+    `base`, with the writer's synonyms unless `synonyms` is false."""
+    return build_kb(base, SMALL_KB, SYNONYMS_YML if synonyms else None)

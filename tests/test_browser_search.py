@@ -25,16 +25,6 @@ def site(built: BuiltSite) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture
-def page(browser, site: str):
-    page = browser.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    page.close()
-    assert not errors, errors
-
-
 def open_search(page, site: str, path: str = "billing/invoices/") -> object:
     page.goto(site + path)
     box = page.locator("[data-kb-search] [data-kb-search-input]")

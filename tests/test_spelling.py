@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from conftest import MKDOCS_YML, article
-from search_fixtures import BuiltSite
+from conftest import article
+from search_fixtures import BuiltSite, build_kb
 from site_server import static_server
 
-from kbgen.build import build_site
 from kbgen.search.searcher import Searcher
 
 # "many" is in three articles and "money" in one: alone, "mony" is most likely "many"; beside
@@ -35,15 +34,7 @@ QUERIES = ["refnd mony", "mony", "refund mony", "constructor", "the constructor 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
-    base = tmp_path_factory.mktemp("spelling")
-    for rel, content in ARTICLES.items():
-        path = base / "docs" / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content, encoding="utf-8")
-    config = base / "mkdocs.yml"
-    config.write_text(MKDOCS_YML.format(plugin_options=""), encoding="utf-8")
-    build_site(config, site_dir=str(base / "site"))
-    return BuiltSite(config, base / "site")
+    return build_kb(tmp_path_factory.mktemp("spelling"), ARTICLES)
 
 
 def python_answers(built: BuiltSite) -> dict[str, tuple[object, ...]]:
@@ -76,11 +67,8 @@ def site(built: BuiltSite) -> Iterator[str]:
 
 
 @pytest.mark.browser
-def test_the_browser_suggests_and_finds_the_same(browser, site: str, built: BuiltSite):
-    page = browser.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(site)
+def test_the_browser_suggests_and_finds_the_same(page, site: str, built: BuiltSite):
+    page.goto(site)  # the page fixture fails the test if its scripts throw
     in_browser = page.evaluate(
         """async (queries) => {
              const out = [];
@@ -90,7 +78,5 @@ def test_the_browser_suggests_and_finds_the_same(browser, site: str, built: Buil
              }
              return out;
            }""", QUERIES)
-    page.close()
-    assert not errors, errors
     expected = python_answers(built)
     assert {q: tuple(a) for q, a in zip(QUERIES, in_browser, strict=True)} == expected

@@ -123,7 +123,8 @@ def measure_pagefind(browser: object, url: str) -> dict[str, object]:
 
 
 def measure_fetch(browser: object, url: str) -> dict[str, float]:
-    """What any fetch costs in this browser on this machine: a 3-line file, alone and ten at once.
+    """What any fetch costs in this browser on this machine: a 3-line file, alone and ten at once;
+    the same file again from the HTTP cache; and a `blob:` URL, which touches no network at all.
     Static search pays it per file; it is the floor under a new question's time."""
     context = browser.new_context()  # type: ignore[attr-defined]
     page = context.new_page()
@@ -131,18 +132,22 @@ def measure_fetch(browser: object, url: str) -> dict[str, float]:
     page.wait_for_load_state("networkidle")
     measured = page.evaluate("""async () => {
         let n = 0;
-        const time = async (width, rounds) => {
+        const blob = URL.createObjectURL(new Blob(["abc"]));
+        const time = async (width, rounds, address) => {
           const out = [];
           for (let i = 0; i < rounds; i++) {
             const t = performance.now();
-            await Promise.all([...Array(width)].map(() =>
-              fetch(`assets/kbgen/kbgen.js?fetch=${n++}`).then((r) => r.text())));
+            await Promise.all([...Array(width)].map(() => fetch(address()).then((r) => r.text())));
             out.push(performance.now() - t);
           }
           out.sort((a, b) => a - b);
           return out[out.length >> 1];
         };
-        return {one: await time(1, 40), ten: await time(10, 20)};
+        const fresh = () => `assets/kbgen/kbgen.js?fetch=${n++}`;
+        const cached = () => "assets/kbgen/kbgen.js?fetch=cached";
+        return {one: await time(1, 40, fresh), ten: await time(10, 20, fresh),
+                cachedOne: await time(1, 40, cached), cachedTen: await time(10, 20, cached),
+                blobOne: await time(1, 40, () => blob), blobTen: await time(10, 20, () => blob)};
       }""")
     context.close()
     return measured
@@ -195,7 +200,9 @@ def main() -> None:
           f"{median(pf_new):.1f} ms, {max(pf_new):.1f} ms; kbgen/Pagefind "
           f"{median(new) / median(pf_new):.2f}")
     print(f"  any fetch in this browser on this machine (a 3-line file): one {floor['one']:.1f} ms,"
-          f" ten at once {floor['ten']:.1f} ms")
+          f" ten at once {floor['ten']:.1f} ms; from the HTTP cache {floor['cachedOne']:.1f} / "
+          f"{floor['cachedTen']:.1f} ms; a blob: URL (no network) {floor['blobOne']:.1f} / "
+          f"{floor['blobTen']:.1f} ms")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from kbgen.articles import Problem, is_landing_source, is_snippet, is_toc, parse_article
+from kbgen.site.directives import INCLUDE
 
 _LINK = re.compile(r"\]\((?P<target>[^)\s#?]+\.md)(?:#[^)\s]*)?(?:\s+\"[^\"]*\")?\)")
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
@@ -21,15 +22,22 @@ def _broken_links(src_path: str, text: str, existing: set[str], shown_root: str)
             continue
         if in_fence:
             continue
-        for match in _LINK.finditer(line):
+        for match in INCLUDE.finditer(line):
+            target = match.group("path")
+            if _resolved(src_path, target) not in existing:
+                problems.append(Problem(shown_root + src_path, number,
+                                        f"[!INCLUDE] of '{target}': no such file; fix the path "
+                                        "or add the file"))
+        for match in _LINK.finditer(INCLUDE.sub("", line)):
             target = match.group("target")
-            if "://" in target:
-                continue
-            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(src_path), target))
-            if resolved not in existing:
+            if "://" not in target and _resolved(src_path, target) not in existing:
                 problems.append(Problem(shown_root + src_path, number,
                                         f"link to '{target}': no such article; fix the path"))
     return problems
+
+
+def _resolved(src_path: str, target: str) -> str:
+    return posixpath.normpath(posixpath.join(posixpath.dirname(src_path), target))
 
 
 def check_docs(docs_dir: Path, shown_root: str = "") -> tuple[list[Problem], int]:

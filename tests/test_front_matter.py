@@ -74,14 +74,18 @@ def test_check_lists_every_problem_and_exits_1(make_kb):
     kb = make_kb({
         "billing/refunds.md": BAD_FILES["bad type"][0],
         "billing/empty.md": "",
-        "billing/invoices.md": GOOD + "\nSee [missing](nowhere.md).\n",
+        "billing/invoices.md": GOOD + "\nSee [missing](nowhere.md).\n"
+                               "[!INCLUDE [terms](../includes/terms.md)]\n",
     })
     result = kbgen("check", cwd=kb)
     assert result.returncode == 1
     assert "docs/billing/refunds.md:4: type: 'guide'" in result.stdout
     assert "docs/billing/empty.md:1: the file is empty" in result.stdout
     assert "docs/billing/invoices.md:7: link to 'nowhere.md': no such article" in result.stdout
-    assert "Checked 3 articles: 3 problems." in result.stdout
+    assert ("docs/billing/invoices.md:8: [!INCLUDE] of '../includes/terms.md': no such file"
+            in result.stdout)
+    assert "link to '../includes/terms.md'" not in result.stdout
+    assert "Checked 3 articles: 4 problems." in result.stdout
 
 
 def test_unknown_keys_are_kept_and_defaults_apply():

@@ -32,7 +32,7 @@ _ALERTS = {
 _ALERT_START = re.compile(
     r"^(?P<indent>[ \t]*)(?P<quote>>?)[ \t]*!?\[!(?P<kind>[A-Za-z]+)\][ \t]*(?P<rest>.*)$")
 _QUOTE_LINE = re.compile(r"^(?P<indent>[ \t]*)>[ \t]?(?P<text>.*)$")
-_INCLUDE = re.compile(r"\[!INCLUDE\s*\[[^\]]*\]\((?P<path>[^)\s]+)\)\]", re.I)
+INCLUDE = re.compile(r"\[!INCLUDE\s*\[[^\]]*\]\((?P<path>[^)\s]+)\)\]", re.I)
 _BANG_DIRECTIVE = re.compile(r"\[!(?P<kind>[A-Za-z]+)(?:[ \t][^\]\n]*)?\]")
 _COLON_DIRECTIVE = re.compile(r"^[ \t]*:::(?P<kind>[a-z][a-z-]*)\b.*$", re.I)
 _COLON_INLINE = re.compile(r":::(?P<kind>[a-z][a-z-]*)\b[^\n]*?:::", re.I)
@@ -219,7 +219,7 @@ class DirectiveRewriter:
             return ""
 
         def rewrite_text(text: str) -> str:
-            text = _INCLUDE.sub(include, text)
+            text = INCLUDE.sub(include, text)
             text = _COLON_INLINE.sub(colon, text)
             return _BANG_DIRECTIVE.sub(drop_bang, text) if "[!" in text else text
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from test_build import build, html
 from test_front_matter import kbgen
 
-from kbgen.site.lists import four_space_lists
+from kbgen.site.lists import LIST_BREAK, four_space_lists
 
 # As business-central's articles write their steps.
 STEPS = """\
@@ -36,7 +36,7 @@ STEPS = """\
   > [!TIP]
   > Two spaces in, as some migrated articles write it: still this step's tip.
 
-4. Reopen it.
+4.	Reopen it.
 
 Done.
 """
@@ -60,8 +60,61 @@ def test_steps_stay_one_list_with_their_notes_and_code(make_kb):
     assert re.search(r"<li>\s*<p>Choose <strong>Document Layouts</strong>.</p>\s*<ul>", ol)
 
 
+# Lists with no blank line above them, as CommonMark starts them and business-central writes them.
+UNSPACED = """\
+**Data sources**
+- Job
+- Job task
+
+1. Open the **Bank Accounts** page.
+2. In the **No.** field, enter an identifier.
+
+   The field differs from the **Bank Account No.** field.
+   - One more point
+3. Fill in the fields.
+4. Close the page.
+
+Released in
+2019. This line is prose, as it is to CommonMark.
+"""
+
+
+def test_a_list_right_under_a_paragraph_is_a_list(make_kb):
+    kb = make_kb({"finance/banks.md": article("Bank accounts", body=UNSPACED)})
+    result = kbgen("build", "--strict", cwd=kb)
+    assert result.returncode == 0, result.stderr
+    body = html(kb / "site", "finance/banks").split("</h1>", 1)[1]
+    assert re.search(r"<p><strong>Data sources</strong></p>\s*<ul>\s*<li>Job</li>\s*"
+                     r"<li>Job task</li>\s*</ul>", body)
+    steps = re.search(r"<ol>.*</ol>", body, re.S)
+    assert steps, body
+    ol = steps.group(0)
+    assert ol.count("<ol>") == 1 and ol.count("<li>") == 5  # four steps and the nested point
+    assert re.search(r"<p>The field differs from the <strong>Bank Account No.</strong> field.</p>"
+                     r"\s*<ul>\s*<li>One more point</li>\s*</ul>\s*</li>", ol)
+    assert re.search(r"<li>\s*<p>Fill in the fields.</p>\s*</li>", ol)
+    assert "<p>Released in\n2019. This line is prose, as it is to CommonMark.</p>" in body
+
+
+def test_lists_in_alerts_and_included_files_are_read_the_same_way(make_kb):
+    body = ("> [!NOTE]\n> Posting works line by line:\n> - Lines that post are kept.\n"
+            "> - Lines that fail stay in the journal.\n\n[!INCLUDE[steps](../includes/steps.md)]\n")
+    steps = "1. Choose **New**.\n\n    If one template exists, a card opens.\n2. Fill it in.\n"
+    kb = make_kb({"sales/post.md": article("Posting", body=body), "includes/steps.md": steps})
+    result = kbgen("build", "--strict", cwd=kb)
+    assert result.returncode == 0, result.stderr
+    body = html(kb / "site", "sales/post").split("</h1>", 1)[1]
+    assert re.search(r"<p>Posting works line by line:</p>\s*<ul>\s*<li>Lines that post are kept."
+                     r"</li>\s*<li>Lines that fail stay in the journal.</li>\s*</ul>\s*</div>",
+                     body)
+    steps_html = re.search(r"<ol>.*</ol>", body, re.S)
+    assert steps_html and steps_html.group(0).count("<li>") == 2, body
+    assert re.search(r"<li>\s*<p>Fill it in.</p>\s*</li>", steps_html.group(0))
+
+
 def test_lists_written_for_python_markdown_render_as_before():
-    text = "1. Step\n\n    More text.\n\n        code\n\n- Item\n    - Nested\n\nAfter.\n"
+    text = ("1. Step\n\n    More text.\n\n        code\n\nBetween.\n\n- Item\n    - Nested\n\n"
+            "After.\n")
     assert markdown.markdown(four_space_lists(text)) == markdown.markdown(text)
 
 
@@ -70,20 +123,33 @@ def test_text_without_lists_is_returned_as_it_is():
     assert four_space_lists(text) == text
 
 
+ITEM = re.compile(r"(?:[-*+]|\d+[.)]) ")
+TAB_GAP = re.compile(r"^([-*+]|\d+[.)])\t(?=\S)")  # a tab after a marker becomes a space
 LINES = st.lists(st.sampled_from([
     "1. Step", "2) Step", "- Item", "* Item", "+ Item", "10. Step", "- - -", "", "", "Text",
     "   Under a step", "  Under an item", "    Four in", "     Five in", "```", "   ```",
-    "~~~", "> Quote", "   > [!NOTE]", "      deep", "# Heading", "\tTabbed",
+    "~~~", "> Quote", "   > [!NOTE]", "      deep", "# Heading", "\tTabbed", "3.\tTabbed step",
 ]), max_size=40)
 
 
 @settings(max_examples=300, deadline=None)
 @given(LINES)
-def test_only_indentation_ever_changes(lines: list[str]):
+def test_only_indentation_blank_lines_and_tabs_after_markers_ever_change(lines: list[str]):
     text = "\n".join(lines)
-    rewritten = four_space_lists(text)
-    assert [line.lstrip(" ") for line in rewritten.split("\n")] == \
-        [line.lstrip(" ") for line in text.split("\n")]
+    lines = text.split("\n")
+    rewritten = four_space_lists(text).split("\n")
+    kept: list[str] = []
+    for i, line in enumerate(rewritten):
+        added = line.strip() in ("", LIST_BREAK) and len(kept) < len(lines) \
+            and lines[len(kept)].strip()
+        if added:  # a blank line, or a break between two lists, right before an item
+            after = next(x for x in rewritten[i:] if x.strip() not in ("", LIST_BREAK))
+            assert ITEM.match(after.lstrip(" ")), rewritten
+            continue
+        kept.append(line)
+    assert len(kept) == len(lines)
+    for new, old in zip(kept, lines, strict=True):
+        assert new.lstrip(" ") in (old.lstrip(" "), TAB_GAP.sub(r"\1 ", old.lstrip(" ")))
 
 
 def test_an_alert_indented_outside_any_list_is_still_an_alert(make_kb):

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from kbgen.articles import split_front_matter
 from kbgen.site.images import described_image, image_attributes, image_markdown
+from kbgen.site.lists import four_space_lists
 from kbgen.words import counted
 
 _ALERTS = {
@@ -103,6 +104,7 @@ def _alert_block(lines: list[str], start: int) -> tuple[list[str], int] | None:
         # and an admonition must start at the margin.
         indent = ""
     head = f'{indent}!!! {kind}' + (f' "{title}"' if title else "")
+    body = four_space_lists("\n".join(body)).split("\n")
     out = ["", head, ""] + [f"{indent}    {text}" if text.strip() else "" for text in body] + [""]
     return out, end
 
@@ -189,7 +191,7 @@ class DirectiveRewriter:
         if path not in self._cache:
             text = self._read_file(path)
             if text is not None:
-                text = split_front_matter(text)[1].strip("\n")
+                text = four_space_lists(split_front_matter(text)[1].strip("\n"))
             self._cache[path] = text
         return self._cache[path]
 

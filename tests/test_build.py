@@ -148,6 +148,7 @@ def test_includes_are_resolved_and_unknown_directives_warned_once_per_kind(make_
             ':::zone target="docs":::\nInside\n:::zone-end:::\n\n'
             "> [!VIDEO https://example.com/v]\n\nText after.\n")
     files = {f"billing/p{i}.md": article(f"Page {i}", body=body) for i in range(3)}
+    files["billing/p3.md"] = article("Page 3", body="See [!VIDEO javascript:alert(1)] here.\n")
     files["includes/prod.md"] = "Business Central"
     kb = make_kb(files)
     result = kbgen("build", cwd=kb)
@@ -157,7 +158,12 @@ def test_includes_are_resolved_and_unknown_directives_warned_once_per_kind(make_
     assert ":::zone" not in page and "[!VIDEO" not in page and "Inside" in page
     assert result.stderr.count(":::zone: 3 in 3 files") == 1
     assert result.stderr.count(":::zone-end: 3 in 3 files") == 1
-    assert result.stderr.count("[!VIDEO]: 3 in 3 files") == 1
+    # A video becomes a link to it, outside the quote that framed the player; one with no web
+    # address is left out and counted.
+    assert re.search(r'<p><a href="https://example.com/v">Watch the video</a></p>', page)
+    assert "<blockquote>" not in page
+    assert "[!VIDEO]: " not in result.stderr
+    assert result.stderr.count("[!VIDEO] (without a web address): 1 in 1 file") == 1
     assert "Traceback" not in result.stderr
     assert not (kb / "site/includes").exists()
 

@@ -3,9 +3,9 @@
 Alerts become Material admonitions; `[!INCLUDE[...](file.md)]` is replaced by the file's text
 when it exists; DocFX `:::image` directives become Markdown images (see `kbgen.site.images`);
 DocFX `:::row:::`/`:::column:::` layouts become side-by-side columns (HTML blocks whose content is
-Markdown, through `md_in_html`); any other directive (`[!VIDEO ...]`, a layout that is not closed)
-is left out and tallied, so the build can warn once per kind with a count instead of once per
-file.
+Markdown, through `md_in_html`); `[!VIDEO https://...]` becomes a link to the video (no player
+from another site is embedded); any other directive (`:::zone`, a layout that is not closed) is
+left out and tallied, so the build can warn once per kind with a count instead of once per file.
 """
 
 from __future__ import annotations
@@ -34,7 +34,12 @@ _ALERT_START = re.compile(
     r"^(?P<indent>[ \t]*)(?P<quote>>?)[ \t]*!?\[!(?P<kind>[A-Za-z]+)\][ \t]*(?P<rest>.*)$")
 _QUOTE_LINE = re.compile(r"^(?P<indent>[ \t]*)>[ \t]?(?P<text>.*)$")
 INCLUDE = re.compile(r"\[!INCLUDE\s*\[[^\]]*\]\((?P<path>[^)\s]+)\)\]", re.I)
-_BANG_DIRECTIVE = re.compile(r"\[!(?P<kind>[A-Za-z]+)(?:[ \t][^\]\n]*)?\]")
+_BANG_DIRECTIVE = re.compile(r"\[!(?P<kind>[A-Za-z]+)(?:[ \t](?P<argument>[^\]\n]*))?\]")
+# `> [!VIDEO https://...]` alone on its line (DocFX embeds a player): a link to the video.
+_VIDEO_LINE = re.compile(
+    r"^(?P<indent>[ \t]*)>?[ \t]*\[!VIDEO[ \t]+(?P<url>[^\]\s]+)[ \t]*\][ \t]*$", re.I)
+_VIDEO_URL = re.compile(r"https?://[^\s()<>\"'\\]+")
+VIDEO_LINK = "Watch the video"
 _COLON_DIRECTIVE = re.compile(r"^[ \t]*:::(?P<kind>[a-z][a-z-]*)\b.*$", re.I)
 _COLON_INLINE = re.compile(r":::(?P<kind>[a-z][a-z-]*)\b[^\n]*?:::", re.I)
 _COMPLEX_IMAGE = re.compile(r"^(?P<indent>[ \t]*):::image\b(?P<attributes>(?:(?!:::).)*):::[ \t]*$",
@@ -107,6 +112,11 @@ def _alert_block(lines: list[str], start: int) -> tuple[list[str], int] | None:
     body = four_space_lists("\n".join(body)).split("\n")
     out = ["", head, ""] + [f"{indent}    {text}" if text.strip() else "" for text in body] + [""]
     return out, end
+
+
+def _video_link(url: str) -> str | None:
+    """A Markdown link to a video's player, or None when `url` is not a plain web address."""
+    return f"[{VIDEO_LINK}]({url})" if _VIDEO_URL.fullmatch(url) else None
 
 
 def _fence_after(line: str, fence: str | None) -> str | None:
@@ -208,7 +218,10 @@ class DirectiveRewriter:
 
         def drop_bang(match: re.Match[str]) -> str:
             kind = match.group("kind").upper()
+            if kind == "VIDEO" and (link := _video_link((match.group("argument") or "").strip())):
+                return link
             where = " (an alert outside a > quote)" if kind.lower() in _ALERTS else ""
+            where = " (without a web address)" if kind == "VIDEO" else where
             self._tally.add(f"[!{kind}]{where}", src_path)
             return ""
 
@@ -301,6 +314,12 @@ class DirectiveRewriter:
                 if block:
                     converted, i = block
                     out.extend(self._inline(x, src_path, depth) for x in converted)
+                    continue
+                video = _VIDEO_LINE.match(line)
+                link = video and _video_link(video.group("url"))
+                if video and link:  # the quote around it only framed the player
+                    out.extend(["", video.group("indent") + link, ""])
+                    i += 1
                     continue
             if ":::row" in line and _LAYOUT.match(line):
                 end = _layout_ends(lines, i)

@@ -54,6 +54,12 @@ def test_sections_come_from_the_rendered_headings_with_their_anchors():
     assert "ignored" not in " ".join(s.text for s in sections)
 
 
+def test_terminal_table_borders_are_not_text():
+    html = ("<h2 id='out'>Output</h2><pre><code>┏━━━━━━━┳━━━━━━━┓\n┃ Title ┃ Score ┃\n"
+            "┡━━━━━━━╇━━━━━━━┩\n│ Refunds │ 4.2 │\n└───────┴───────┘</code></pre>")
+    assert html_sections(html)[1].text == "Title Score\nRefunds 4.2"
+
+
 def test_rebuilding_reindexes_only_the_articles_that_changed(tmp_path: Path):
     docs = [_doc(n) for n in range(5)]
     assert build_index(tmp_path, docs, []).indexed == 5

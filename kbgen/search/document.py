@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -11,6 +12,9 @@ from typing import Any
 from kbgen.search.analysis import SIGNATURE
 
 _SECTION_TAGS = {"h2", "h3"}
+# Box-drawing and block characters (terminal tables in code samples): no words, and noise in a
+# snippet.
+_DRAWING = re.compile(r"[\u2500-\u259f]+")
 _HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _SKIP_TAGS = {"script", "style", "template", "svg"}
 _BLOCK_TAGS = {"p", "div", "li", "tr", "td", "th", "pre", "br", "blockquote", "dd", "dt",
@@ -115,6 +119,7 @@ class _SectionParser(HTMLParser):
 
 
 def _squash(text: str) -> str:
+    text = _DRAWING.sub(" ", text)
     lines = (" ".join(line.split()) for line in text.splitlines())
     return "\n".join(line for line in lines if line)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO
 
 import click
 from rich.console import Console
@@ -258,7 +258,7 @@ def report(config_file: str, db: str | None, since: str, fmt: str, output: str |
 @click.argument("query", required=False)
 @CONFIG_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
-@click.option("--queries", "queries_file", type=click.File("r", encoding="utf-8"), default=None,
+@click.option("--queries", "queries_file", type=click.File("rb"), default=None,
               help="Run every query in FILE (one a line); print one JSON object a line.")
 @click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(1, 100),
               help="How many results to show.")
@@ -266,7 +266,7 @@ def report(config_file: str, db: str | None, since: str, fmt: str, output: str |
 @click.option("--type", "kind", default=None,
               type=click.Choice(["article", "tutorial", "faq", "troubleshooting"]),
               help="Only articles of this type.")
-def search(query: str | None, config_file: str, as_json: bool, queries_file: TextIO | None,
+def search(query: str | None, config_file: str, as_json: bool, queries_file: BinaryIO | None,
            limit: int, category: str | None, kind: str | None) -> None:
     """Search the built help center, ranked exactly as its search box ranks.
 
@@ -285,16 +285,20 @@ def search(query: str | None, config_file: str, as_json: bool, queries_file: Tex
     if not query and queries_file is None:
         fail(KbgenError("give a QUERY, or --queries FILE with one query a line"))
     try:
+        queries = _read_queries(queries_file) if queries_file is not None else None
         config = load(config_file)
         with Searcher(state_dir(config.site_dir)) as searcher:
+            known = searcher.categories()
+            if category is not None and category not in known:
+                raise KbgenError(f"--category: no category {category!r}; the categories are "
+                                 f"{', '.join(known)}")
+
             def ask(text: str) -> dict[str, Any]:
                 return searcher.search(text, limit=limit, category=category, type=kind)
 
-            if queries_file is not None:
-                for line in queries_file:
-                    text = line.rstrip("\r\n")
-                    if text.strip():
-                        click.echo(json.dumps(ask(text), ensure_ascii=False))
+            if queries is not None:
+                for text in queries:
+                    click.echo(json.dumps(ask(text), ensure_ascii=False))
                 return
             answer = ask(query or "")
     except KbgenError as exc:
@@ -303,6 +307,21 @@ def search(query: str | None, config_file: str, as_json: bool, queries_file: Tex
         click.echo(json.dumps(answer, ensure_ascii=False, indent=1))
         return
     _print_results(answer)
+
+
+def _read_queries(source: BinaryIO) -> list[str]:
+    """The queries in a --queries file, one a line, blank lines skipped; all read before any is
+    run, so a file that is not text stops the run before it prints anything."""
+    queries = []
+    for number, raw in enumerate(source, start=1):
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            raise KbgenError(f"{source.name}, line {number}: not UTF-8 text (byte "
+                             f"0x{raw[exc.start]:02x}); save the file as UTF-8") from None
+        if line.strip():
+            queries.append(line.rstrip("\r\n"))
+    return queries
 
 
 def _print_results(answer: dict[str, object]) -> None:

@@ -79,3 +79,21 @@ def test_a_site_never_built_is_one_clear_line(tmp_path: Path):
 def test_help_has_an_example():
     result = CliRunner().invoke(main, ["search", "--help"])
     assert result.exit_code == 0 and "kbgen search \"" in result.output
+
+
+def test_a_queries_file_that_is_not_utf8_names_the_line_and_runs_nothing(small_kb: BuiltSite,
+                                                                          tmp_path: Path):
+    queries = tmp_path / "q.txt"
+    queries.write_bytes("track my parcel\nr\xe9sum\xe9\n".encode("latin-1"))
+    result = CliRunner().invoke(main, ["search", "-f", str(small_kb.config), "--queries",
+                                       str(queries)])
+    assert result.exit_code == 1
+    assert f"{queries}, line 2: not UTF-8 text (byte 0xe9); save the file as UTF-8" in result.output
+    assert "track my parcel" not in result.output and "Traceback" not in result.output
+
+
+def test_an_unknown_category_lists_the_known_ones(small_kb: BuiltSite):
+    result = CliRunner().invoke(main, ["search", "-f", str(small_kb.config), "order",
+                                       "--category", "bililng"])
+    assert result.exit_code == 1
+    assert "no category 'bililng'; the categories are account, billing, shipping" in result.output

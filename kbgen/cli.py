@@ -326,6 +326,7 @@ def _read_queries(source: BinaryIO) -> list[str]:
 
 def _print_results(answer: dict[str, object]) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     out = Console()
     if not out.is_terminal:  # Piped or logged: wide enough that URLs stay on one line.
@@ -338,10 +339,14 @@ def _print_results(answer: dict[str, object]) -> None:
         out.print(f"No articles match {answer['query']!r}. Try fewer or other words.")
         return
     table = Table(title=counted(total, "matching article"), title_justify="left")
-    for column in ("#", "Title", "Category", "Type", "Score"):
-        table.add_column(column, overflow="fold")
-    table.add_column("URL", no_wrap=True)
+    # Long URLs (business-central's run past 100 characters) fold onto more lines rather than
+    # squeeze the title into a column a few letters wide; category and type go under the title.
+    table.add_column("#", justify="right")
+    table.add_column("Title", min_width=24, ratio=1, overflow="fold")
+    table.add_column("Score", justify="right")
+    table.add_column("URL", min_width=24, ratio=1, overflow="fold")
     for rank, result in enumerate(results, start=1):
-        table.add_row(str(rank), result["title"], result["category_title"], result["type_label"],
-                      f"{result['score']:.2f}", result["url"])
+        title = Text(result["title"])
+        title.append(f"\n{result['category_title']} · {result['type_label']}", style="dim")
+        table.add_row(str(rank), title, f"{result['score']:.2f}", result["url"])
     out.print(table)

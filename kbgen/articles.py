@@ -156,6 +156,21 @@ def is_toc(src_path: str) -> bool:
     return PurePosixPath(src_path).name.lower() == "toc.md"
 
 
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_EMPHASIS = re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])")
+_CODE = re.compile(r"`([^`]+)`")
+_LINK = re.compile(r"(?<!INCLUDE)(?<!!)(?<!INCLUDE )\[(?!!)([^\]]+)\]\([^)\s]*\)")
+
+
+def plain_text(text: str) -> str:
+    """A front matter sentence as readers should see it: one line, without the Markdown marks
+    writers slip into it (`**bold**`, `*emphasis*`, `` `code` ``, `[links](url)`), which the
+    description shows as text wherever it appears: results, landing pages, meta tags."""
+    text = _CODE.sub(r"\1", " ".join(text.split()))
+    text = _LINK.sub(r"\1", text)
+    return _EMPHASIS.sub(r"\1", _STRONG.sub(r"\2", text))
+
+
 def parse_article(src_path: str, data: bytes, shown_as: str | None = None) -> ParsedFile:
     """Read one file's bytes into an Article, collecting every problem with file and line.
 
@@ -251,7 +266,7 @@ def parse_article(src_path: str, data: bytes, shown_as: str | None = None) -> Pa
         id=str(article_id).strip().strip("/"),
         src_path=src_path,
         title=title.strip(),
-        description=" ".join(description.split()),
+        description=plain_text(description),
         type=kind,
         category=category.strip().strip("/"),
         tags=lists["tags"],

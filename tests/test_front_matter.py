@@ -116,3 +116,14 @@ def test_missing_config_file_is_one_line(tmp_path):
     assert result.returncode == 1
     assert result.stderr.strip() == ("Error: nope.yml: no such file; run 'kbgen init DIR' to start "
                                      "a help center, or pass -f path/to/mkdocs.yml")
+
+
+def test_markdown_marks_in_a_description_are_left_out():
+    data = (b"---\ntitle: Delete workflows\ndescription: Delete a workflow whose steps have a "
+            b"**Completed** status; see *Workflows*, `kbgen check` and [the guide](guide.md) "
+            b"for VERI*FACTU.\n---\n# Body\n")
+    parsed = parse_article("workflows/delete.md", data)
+    assert parsed.article is not None
+    assert parsed.article.description == (
+        "Delete a workflow whose steps have a Completed status; "
+        "see Workflows, kbgen check and the guide for VERI*FACTU.")

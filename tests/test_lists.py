@@ -112,6 +112,20 @@ def test_lists_in_alerts_and_included_files_are_read_the_same_way(make_kb):
     assert re.search(r"<li>\s*<p>Fill it in.</p>\s*</li>", steps_html.group(0))
 
 
+def test_an_alert_a_space_past_a_wide_steps_text_is_in_the_step(make_kb):
+    steps = "".join(f"{n}. Step {n}.\n" for n in range(1, 10))
+    body = steps + ("10. Enter the times.\n\n     > [!NOTE]\n     > Setup time is per order.\n\n"
+                    "11. Done.\n")
+    kb = make_kb({"production/routings.md": article("Routings", body=body)})
+    result = kbgen("build", "--strict", cwd=kb)
+    assert result.returncode == 0, result.stderr
+    page = html(kb / "site", "production/routings")
+    assert re.search(r"<p>Enter the times.</p>\s*<div class=\"admonition note\">\s*"
+                     r"<p class=\"admonition-title\">Note</p>\s*<p>Setup time is per order.</p>\s*"
+                     r"</div>\s*</li>", page)
+    assert "!!!" not in page
+
+
 def test_lists_written_for_python_markdown_render_as_before():
     text = ("1. Step\n\n    More text.\n\n        code\n\nBetween.\n\n- Item\n    - Nested\n\n"
             "After.\n")

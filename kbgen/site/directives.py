@@ -104,10 +104,10 @@ def _alert_block(lines: list[str], start: int) -> tuple[list[str], int] | None:
             break
         body.append(quoted.group("text"))
         end += 1
-    if len(indent.expandtabs(4)) < 4:
-        # One to three spaces in is not inside a list (`kbgen.site.lists` moved those to four),
-        # and an admonition must start at the margin.
-        indent = ""
+    # One to three spaces in is not inside a list (`kbgen.site.lists` moved those to four), and
+    # an admonition must start at the margin; five to seven in is the item's content a space or
+    # so further (`10. ` takes four), where Python-Markdown would not see an admonition at all.
+    indent = " " * (len(indent.expandtabs(4)) // 4 * 4)
     head = f'{indent}!!! {kind}' + (f' "{title}"' if title else "")
     body = four_space_lists("\n".join(body)).split("\n")
     out = ["", head, ""] + [f"{indent}    {text}" if text.strip() else "" for text in body] + [""]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -62,8 +63,17 @@ def test_a_filter_narrows_the_results(page, site: str):
 
 def test_enter_opens_the_first_result_at_the_right_section(page, site: str):
     box = type_query(page, site, "when will the card refund money arrive")
+    logged = page.locator("#kb-search-results a[data-kb-result]").first.get_attribute("data-kb-url")
     box.press("Enter")
-    page.wait_for_url("**/billing/refunds/#arrival")
+    page.wait_for_url(re.compile(r".*/billing/refunds/\?h=when\+will\+the\+card\+refund\+money"
+                                 r"\+arrive#arrival$"))
+    assert logged and logged.endswith("/billing/refunds/#arrival")  # what the search log gets
+    # The searched words are marked on the page it opens, as in the results; stop words are not.
+    page.locator("mark.kb-hit").first.wait_for()
+    marked = {m.lower() for m in page.locator("article mark.kb-hit").all_text_contents()}
+    assert {"refund", "arrive"} <= marked, marked
+    assert not marked & {"when", "will", "the"}
+    assert page.locator("pre mark, code mark, [data-kb-feedback] mark").count() == 0
 
 
 def test_arrow_keys_choose_a_result(page, site: str):

@@ -436,18 +436,34 @@ const escapeHtml = (s) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 // otherwise than every matched term is not stemmed at all.
 const initials = (terms) => new Set([...terms].map((t) => t.slice(0, 1)));
 
-export function highlight(engine, text, terms) {
+/** Where in `text` the words whose stems are in `terms` are: [[start, end], ...]. */
+export function matchRanges(engine, text, terms) {
   const m = engine.manifest;
   const starts = initials(terms);
-  let html = "";
-  let last = 0;
+  const ranges = [];
   for (const match of text.matchAll(TOKEN)) {
     const word = match[0].toLowerCase().replace(/['\u2019]/g, "");
     if (!starts.has(word.slice(0, 1))) continue;
     const size = [...word].length;
     if (size < m.minLength || size > m.maxLength || m.stopSet.has(word) || !terms.has(stem(word))) continue;
-    html += escapeHtml(text.slice(last, match.index)) + `<mark>${escapeHtml(match[0])}</mark>`;
-    last = match.index + match[0].length;
+    ranges.push([match.index, match.index + match[0].length]);
+  }
+  return ranges;
+}
+
+/** The query's stems, filler left out, to highlight a page's words with `matchRanges` (once the
+ * manifest is loaded). */
+export function queryTerms(engine, query) {
+  const stems = engine.parse(String(query ?? "")).words.map(stem);
+  return new Set(stems.filter((term) => !engine.manifest.fillerSet.has(term)));
+}
+
+export function highlight(engine, text, terms) {
+  let html = "";
+  let last = 0;
+  for (const [start, end] of matchRanges(engine, text, terms)) {
+    html += escapeHtml(text.slice(last, start)) + `<mark>${escapeHtml(text.slice(start, end))}</mark>`;
+    last = end;
   }
   return html + escapeHtml(text.slice(last));
 }

@@ -1,5 +1,5 @@
 // kbgen: the search box in the header (and on the home page), and window.kbgen.search.
-import { Engine, search } from "./search-engine.js";
+import { Engine, matchRanges, queryTerms, search } from "./search-engine.js";
 
 const config = JSON.parse(document.getElementById("kbgen-config")?.textContent || "{}");
 const base = new URL(config.base || ".", location.href);
@@ -7,6 +7,9 @@ const engine = new Engine(new URL("assets/kbgen/search/", base).href);
 const siteUrl = (url) => new URL(url, base).href;
 const DEBOUNCE_MS = 60;
 const LIMIT = 10;
+const HIGHLIGHT_CHARS = 200;
+// Text the page's highlighting leaves alone: code, scripts, the feedback widget, heading links.
+const UNMARKED = "pre, code, script, style, svg, mark, .headerlink, [data-kb-feedback], .kb-search";
 
 /** Search the help center: resolves to [{url, title, snippet, score, ...}], best first. */
 function kbSearch(query, options = {}) {
@@ -47,7 +50,7 @@ class SearchBox {
     input.form?.addEventListener("reset", () => { this.clear(); });
     this.list.addEventListener("click", (event) => {
       const link = event.target.closest("a[data-kb-result]");
-      if (link) this.log(link.href);
+      if (link) this.log(link.dataset.kbUrl);
     });
     this.panel.addEventListener("click", (event) => {
       const suggestion = event.target.closest("[data-kb-suggestion]");
@@ -127,14 +130,15 @@ class SearchBox {
       return;
     }
     const count = total === 1 ? "1 matching article" : `${total} matching articles`;
-    this.show(results, `${mean}<p>${count}</p>`);
+    this.show(results, `${mean}<p>${count}</p>`, [query, suggestion].filter(Boolean).join(" "));
   }
 
-  show(results, metaHtml) {
+  show(results, metaHtml, words = "") {
     this.meta.innerHTML = metaHtml;
     this.list.innerHTML = results.map((r, i) => html`
       <li class="md-search-result__item kb-search__item" role="option" id="${this.list.id}-${i}" aria-selected="false">
-        <a href="${siteUrl(r.url)}" class="md-search-result__link" tabindex="-1" data-kb-result>
+        <a href="${escape(highlighted(siteUrl(r.url), words))}" data-kb-url="${escape(siteUrl(r.url))}"
+           class="md-search-result__link" tabindex="-1" data-kb-result>
           <article class="md-search-result__article md-typeset">
             <div class="kb-search__tags"><span class="kb-badge kb-badge--${escape(r.type)}">${escape(r.type_label)}</span>
               <span class="kb-search__category">${escape(r.category_title)}</span></div>
@@ -177,7 +181,7 @@ class SearchBox {
     clearTimeout(this.timer);
     if (this.input.value !== this.renderedQuery) await this.run();
     const link = this.list.querySelectorAll("a[data-kb-result]")[Math.max(0, this.active)];
-    if (link) { this.log(link.href); location.href = link.href; }
+    if (link) { this.log(link.dataset.kbUrl); location.href = link.href; }
   }
 
   key(event) {
@@ -188,6 +192,46 @@ class SearchBox {
       event.preventDefault();
       if (this.input.value) { this.input.value = ""; this.clear(); } else { this.onClose(); this.input.blur(); }
     }
+  }
+}
+
+/** A result's address that highlights the searched words on the page it opens (`?h=`). */
+function highlighted(url, words) {
+  if (!words.trim()) return url;
+  const address = new URL(url);
+  address.searchParams.set("h", words.trim().slice(0, HIGHLIGHT_CHARS));
+  return address.href;
+}
+
+/** Mark the words of `?h=` in the article, as the search results marked them. */
+async function highlightPage() {
+  const words = new URLSearchParams(location.search).get("h");
+  const article = document.querySelector("article.md-content__inner");
+  if (!words || !article) return;
+  await engine.load();
+  const terms = queryTerms(engine, words.slice(0, HIGHLIGHT_CHARS));
+  if (!terms.size) return;
+  const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT, {
+    acceptNode: (node) => node.parentElement.closest(UNMARKED) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT,
+  });
+  const found = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const ranges = matchRanges(engine, node.data, terms);
+    if (ranges.length) found.push([node, ranges]);
+  }
+  for (const [node, ranges] of found) {
+    const parts = document.createDocumentFragment();
+    let last = 0;
+    for (const [start, end] of ranges) {
+      parts.append(node.data.slice(last, start));
+      const mark = document.createElement("mark");
+      mark.className = "kb-hit";
+      mark.textContent = node.data.slice(start, end);
+      parts.append(mark);
+      last = end;
+    }
+    parts.append(node.data.slice(last));
+    node.replaceWith(parts);
   }
 }
 
@@ -232,3 +276,4 @@ function setupHero() {
 
 setupHeader();
 setupHero();
+highlightPage().catch(() => { /* highlighting is a nicety: the page reads the same without it */ });

@@ -43,6 +43,12 @@ FUZZY_FACTOR = (1.0, 0.8, 0.6)  # by edit distance
 PREFIX_FACTOR = 0.8
 FUZZY_CANDIDATES = 3
 PREFIX_CANDIDATES = 3
+# A word the help center has, but in at most RARE_DOCS articles, may still be a typo (real help
+# centers have their own: business-central's one "purchsing" makes "purchse" a word): it is
+# corrected, as an unknown word is, to words within the typo allowance that are in at least
+# COMMONER times as many articles. It keeps its own matches too.
+RARE_DOCS = 2
+COMMONER = 20
 COMPOUND_MAX = 6  # "git hub": both parts this short or shorter
 MAX_SECTIONS = 8  # section references kept per posting
 SCALE = 1000  # posting weights are integers in thousandths
@@ -56,6 +62,7 @@ def params() -> dict[str, object]:
         "COMPOUND_FACTOR": COMPOUND_FACTOR, "FUZZY_FACTOR": list(FUZZY_FACTOR),
         "PREFIX_FACTOR": PREFIX_FACTOR, "FUZZY_CANDIDATES": FUZZY_CANDIDATES,
         "PREFIX_CANDIDATES": PREFIX_CANDIDATES, "COMPOUND_MAX": COMPOUND_MAX, "SCALE": SCALE,
+        "RARE_DOCS": RARE_DOCS, "COMMONER": COMMONER,
         "IDF_SCALE": IDF_SCALE,
     }
 
@@ -142,12 +149,15 @@ def max_distance(word: str) -> int:
     return 0 if len(word) < 4 else 1 if len(word) < 8 else 2
 
 
-def fuzzy_candidates(word: str, vocabulary: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    """Known words within the typo allowance: (word, distance), closest and commonest first."""
+def fuzzy_candidates(word: str, vocabulary: list[tuple[str, int]],
+                     rarity: int = 0) -> list[tuple[str, int]]:
+    """Known words within the typo allowance: (word, distance), closest and commonest first. For a
+    word the help center has in `rarity` articles (see RARE_DOCS), only far commoner words."""
     limit = max_distance(word)
+    least = COMMONER * rarity
     found = []
     for other, df in vocabulary:
-        if other != word and limit:
+        if other != word and limit and df >= least:
             distance = edit_distance(word, other, limit)
             if distance <= limit:
                 found.append((distance, -df, other))
@@ -200,9 +210,16 @@ def needed_terms(plan: Plan, groups: list[list[list[str]]]) -> list[str]:
     return list(dict.fromkeys(needed))
 
 
-def unknown_words(plan: Plan, entries: Mapping[str, Entry | None]) -> list[str]:
-    """Words of the query whose term is not in the index (candidates for typo correction)."""
-    return list(dict.fromkeys(w for w in plan.words if entries.get(stem(w)) is None))
+def doubtful_words(plan: Plan, entries: Mapping[str, Entry | None]) -> dict[str, int]:
+    """Words of the query that may be typos, with the number of articles that have their term:
+    0 for a word not in the index, up to RARE_DOCS for a rare one."""
+    found: dict[str, int] = {}
+    for word in plan.words:
+        entry = entries.get(stem(word))
+        count = 0 if entry is None else len(entry.docs)
+        if count <= RARE_DOCS:
+            found.setdefault(word, count)
+    return found
 
 
 def build_clauses(

@@ -94,9 +94,9 @@ class Searcher:
         entries = {t: lexicon.entry(t) for t in ranking.needed_terms(plan, self.synonyms)}
         corrections: dict[str, list[tuple[str, int]]] = {}
         completions: dict[str, list[str]] = {}
-        for word in ranking.unknown_words(plan, entries):
+        for word, rarity in ranking.doubtful_words(plan, entries).items():
             vocabulary = lexicon.words_like(word)
-            corrections[word] = ranking.fuzzy_candidates(word, vocabulary)
+            corrections[word] = ranking.fuzzy_candidates(word, vocabulary, rarity)
             if plan.prefix and word == plan.words[-1]:
                 completions[word] = ranking.prefix_candidates(word, vocabulary)
         for found in [*corrections.values()]:

@@ -119,12 +119,13 @@ export class Engine {
     const entries = await this.entries(neededTerms(plan, m.synonyms, m.fillerSet), table());
     const corrections = table();
     const completions = table();
-    const unknown = unknownWords(plan, entries);
-    // One round trip for every unknown word's spelling list, not one each.
+    const doubtful = doubtfulWords(plan, entries);
+    const unknown = [...doubtful.keys()];
+    // One round trip for every doubtful word's spelling list, not one each.
     const vocabularies = await Promise.all(unknown.map((word) => this.vocabulary(word)));
     for (const [i, word] of unknown.entries()) {
       const vocabulary = vocabularies[i];
-      corrections[word] = fuzzyCandidates(word, vocabulary);
+      corrections[word] = fuzzyCandidates(word, vocabulary, doubtful.get(word));
       if (plan.prefix && word === plan.words[plan.words.length - 1]) {
         completions[word] = prefixCandidates(word, vocabulary);
       }
@@ -207,12 +208,13 @@ export function editDistance(a, b, limit) {
 const maxDistance = (word) => { const n = [...word].length; return n < 4 ? 0 : n < 8 ? 1 : 2; };
 const byText = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 
-export function fuzzyCandidates(word, vocabulary) {
+export function fuzzyCandidates(word, vocabulary, rarity = 0) {
   const limit = maxDistance(word);
+  const least = K.COMMONER * rarity;
   const found = [];
   if (!limit) return found;
   for (const [other, df] of vocabulary) {
-    if (other === word) continue;
+    if (other === word || df < least) continue;
     const distance = editDistance(word, other, limit);
     if (distance <= limit) found.push([distance, -df, other]);
   }
@@ -267,8 +269,15 @@ function neededTerms(plan, groups, fillerSet) {
   return unique(needed);
 }
 
-function unknownWords(plan, entries) {
-  return unique(plan.words.filter((w) => entries[stem(w)] == null));
+// Words that may be typos, with how many articles have their term (ranking.py `doubtful_words`).
+function doubtfulWords(plan, entries) {
+  const found = new Map();
+  for (const word of plan.words) {
+    const entry = entries[stem(word)];
+    const count = entry == null ? 0 : entry.docs.length;
+    if (count <= K.RARE_DOCS && !found.has(word)) found.set(word, count);
+  }
+  return found;
 }
 
 function buildClauses(plan, entries, groups, corrections, completions, fillerSet) {

@@ -312,7 +312,7 @@ def rank(clauses: list[Clause], entries: Mapping[str, Entry | None],
         total_weight += value
     totals: dict[int, float] = {}
     matched: dict[int, float] = {}
-    chosen_terms: dict[int, list[tuple[float, str]]] = {}
+    choices: list[tuple[float, dict[int, Alternative]]] = []  # each clause's weight, alternatives
     for index, clause in enumerate(clauses):
         best: dict[int, float] = {}
         chosen: dict[int, Alternative] = {}
@@ -331,21 +331,32 @@ def rank(clauses: list[Clause], entries: Mapping[str, Entry | None],
                     best[doc] = value
                     chosen[doc] = alternative
         weight, share = clause.weight, importance[index]
+        choices.append((weight, chosen))
         for doc, value in best.items():
             if allowed is not None and doc not in allowed:
                 continue
             totals[doc] = totals.get(doc, 0.0) + weight * value
             matched[doc] = matched.get(doc, 0.0) + share
-            through = chosen_terms.setdefault(doc, [])
-            for term in chosen[doc].terms:
-                if doc in scores.get(term, {}):
-                    through.append((weight, term))
     keep_share = 1 - COORD
     ranked = [(-(total * (keep_share + COORD * (matched[doc] / total_weight if total_weight
                                                 else 0.0))), doc)
               for doc, total in totals.items()]
     top = sorted(ranked) if limit is None else heapq.nsmallest(limit, ranked)
-    return [Hit(doc, -negative, chosen_terms[doc], entries) for negative, doc in top], len(ranked)
+    return [Hit(doc, -negative, _matched_terms(doc, choices, scores), entries)
+            for negative, doc in top], len(ranked)
+
+
+def _matched_terms(doc: int, choices: list[tuple[float, dict[int, Alternative]]],
+                   scores: Mapping[str, Mapping[int, float]]) -> list[tuple[float, str]]:
+    """The terms through which `doc` matched, clause by clause, with the clause's weight (worked
+    out for the results shown only, not for every article that matched)."""
+    through = []
+    for weight, chosen in choices:
+        alternative = chosen.get(doc)
+        for term in alternative.terms if alternative is not None else ():
+            if doc in scores.get(term, {}):
+                through.append((weight, term))
+    return through
 
 
 def _idf(entries: Mapping[str, Entry | None], term: str) -> int | None:

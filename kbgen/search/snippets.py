@@ -15,9 +15,10 @@ def matched_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
     initials = {term[:1] for term in terms}
     spans = []
     for match in TOKEN.finditer(text):
+        if match.group()[:1].lower()[:1] not in initials:  # tokens start with a letter or digit
+            continue
         word = normalize(match.group())
-        if word[:1] in initials and MIN_LENGTH <= len(word) <= MAX_LENGTH \
-                and word not in STOPWORDS and stem(word) in terms:
+        if MIN_LENGTH <= len(word) <= MAX_LENGTH and word not in STOPWORDS and stem(word) in terms:
             spans.append(match.span())
     return spans
 

@@ -64,8 +64,10 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if not self.config.google_fonts:
             config.theme["font"] = False  # System fonts: the site loads nothing from elsewhere.
         # kbgen writes GitHub and DocFX alerts as admonitions (without the extension they would
-        # show as "!!! note" and a code block), and DocFX columns as HTML blocks of Markdown.
-        for extension in ("admonition", "md_in_html"):
+        # show as "!!! note" and a code block), and DocFX columns as HTML blocks of Markdown;
+        # code fenced inside a list's step, as help articles write commands, needs SuperFences
+        # (Python-Markdown's own fences shows it as paragraphs of text with the backticks).
+        for extension in ("admonition", "md_in_html", "pymdownx.superfences"):
             if extension not in config.markdown_extensions:
                 config.markdown_extensions.append(extension)
         # After the user's custom_dir (theirs wins), before Material's own templates.

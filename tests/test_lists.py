@@ -126,6 +126,23 @@ def test_an_alert_a_space_past_a_wide_steps_text_is_in_the_step(make_kb):
     assert "!!!" not in page
 
 
+def test_code_fenced_in_a_step_is_code_without_superfences_in_mkdocs_yml(make_kb):
+    body = ("1. Open PowerShell.\n2. Run this:\n\n   ```powershell\n   Install-Module Exchange\n"
+            "   ```\n\n3. Sign in.\n")
+    kb = make_kb({"admin/smtp.md": article("SMTP", body=body)})
+    (kb / "mkdocs.yml").write_text("site_name: Plain\ntheme: {name: material}\nplugins: [kbgen]\n",
+                                   encoding="utf-8")
+    result = kbgen("build", "--strict", cwd=kb)
+    assert result.returncode == 0, result.stderr
+    page = html(kb / "site", "admin/smtp")
+    assert "```" not in page
+    code = re.search(r"<li>\s*<p>Run this:</p>.*?<pre[^>]*>.*?<code[^>]*>(.*?)</code>.*?</li>",
+                     page, re.S)
+    assert code, page  # a code block in the step, not a code span in a paragraph
+    assert re.sub(r"<[^>]+>", "", code.group(1)).strip() == "Install-Module Exchange"
+    assert page.count("<li>") >= 3 and "<ol>" in page
+
+
 def test_lists_written_for_python_markdown_render_as_before():
     text = ("1. Step\n\n    More text.\n\n        code\n\nBetween.\n\n- Item\n    - Nested\n\n"
             "After.\n")

@@ -127,8 +127,9 @@ def test_an_alert_a_space_past_a_wide_steps_text_is_in_the_step(make_kb):
 
 
 def test_code_fenced_in_a_step_is_code_without_superfences_in_mkdocs_yml(make_kb):
+    # The closing fence three spaces further in than the opening one, as CommonMark allows.
     body = ("1. Open PowerShell.\n2. Run this:\n\n   ```powershell\n   Install-Module Exchange\n"
-            "   ```\n\n3. Sign in.\n")
+            "      ```\n\n3. Sign in.\n")
     kb = make_kb({"admin/smtp.md": article("SMTP", body=body)})
     (kb / "mkdocs.yml").write_text("site_name: Plain\ntheme: {name: material}\nplugins: [kbgen]\n",
                                    encoding="utf-8")

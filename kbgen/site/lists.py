@@ -7,7 +7,8 @@ next step restarts at 1) and an alert in it shows as `!!! note` over a code bloc
 lines indented less than four spaces inside a list item to four; lines already four or more in,
 as Python-Markdown sites write them, keep their indentation relative to the item. Writers mean a
 line indented past the marker to belong to the item, even short of the text's column (two spaces
-under `1. `, as GitHub would not read it): it does here. Fenced code moves with its fence.
+under `1. `, as GitHub would not read it): it does here. Fenced code moves with its fence, and its
+closing fence lines up under the opening one.
 
 CommonMark also lets a list start right under a paragraph (`**Steps**` then `- Open the page`), and
 a step follow its previous step's indented paragraph with no blank line between; Python-Markdown
@@ -61,15 +62,20 @@ def four_space_lists(markdown: str) -> str:
         return markdown
     out: list[str] = []
     stack: list[_Item] = []  # the open items, innermost last
-    fence: tuple[str, int] | None = None  # an open code fence: its marker, and its lines' shift
+    # An open code fence: its marker, its lines' shift, and its column after the move.
+    fence: tuple[str, int, int] | None = None
     blank_before = False
     block = _Block()
     for line in markdown.split("\n"):
         if fence:
-            out.append(_shift(line, fence[1]))
             stripped = line.strip()
             if stripped.startswith(fence[0]) and not stripped.strip(fence[0][0]):
+                # The closing fence goes under the opening one: CommonMark lets it stand up to
+                # three spaces further in, SuperFences does not see it there.
+                out.append(" " * fence[2] + stripped)
                 fence = None
+            else:
+                out.append(_shift(line, fence[1]))
             continue
         if not line.strip():
             out.append(line)
@@ -105,7 +111,7 @@ def four_space_lists(markdown: str) -> str:
         else:
             opened = _FENCE.match(new)
             if opened:
-                fence = (opened.group("marker"), moved - indent)
+                fence = (opened.group("marker"), moved - indent, moved)
             prose = not opened and not line[indent:].startswith(_NOT_PROSE)
             block.prose = indent if prose else None
         if block.first is None:

@@ -129,7 +129,7 @@ def test_an_alert_a_space_past_a_wide_steps_text_is_in_the_step(make_kb):
 def test_code_fenced_in_a_step_is_code_without_superfences_in_mkdocs_yml(make_kb):
     # The closing fence three spaces further in than the opening one, as CommonMark allows.
     body = ("1. Open PowerShell.\n2. Run this:\n\n   ```powershell\n   Install-Module Exchange\n"
-            "      ```\n\n3. Sign in.\n")
+            "      ```\n\n3. Sign in.\n\n```Copilot prompt\nList common tasks\n```\n")
     kb = make_kb({"admin/smtp.md": article("SMTP", body=body)})
     (kb / "mkdocs.yml").write_text("site_name: Plain\ntheme: {name: material}\nplugins: [kbgen]\n",
                                    encoding="utf-8")
@@ -142,6 +142,8 @@ def test_code_fenced_in_a_step_is_code_without_superfences_in_mkdocs_yml(make_kb
     assert code, page  # a code block in the step, not a code span in a paragraph
     assert re.sub(r"<[^>]+>", "", code.group(1)).strip() == "Install-Module Exchange"
     assert page.count("<li>") >= 3 and "<ol>" in page
+    # An info string of several words, as CommonMark allows, still opens a fence.
+    assert re.search(r"<pre[^>]*>.*?<code[^>]*>List common tasks\s*</code>", page, re.S), page
 
 
 def test_lists_written_for_python_markdown_render_as_before():

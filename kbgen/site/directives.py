@@ -46,6 +46,9 @@ _COMPLEX_IMAGE = re.compile(r"^(?P<indent>[ \t]*):::image\b(?P<attributes>(?:(?!
                             re.I)
 _IMAGE_END = re.compile(r"^[ \t]*:::image-end:::[ \t]*$", re.I)
 _CODE_SPAN = re.compile(r"(`+[^`]*`+)")
+# A fence's info string of several plain words ("```Prompt example"): CommonMark takes the first
+# for the language and ignores the rest; SuperFences does not see a fence there at all.
+_INFO_WORDS = re.compile(r"^(?P<opening>[ \t]*(?:`{3,}|~{3,})[ \t]*[\w+#.-]+)[ \t]+[\w ]+$")
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
 _LAYOUT = re.compile(
     r"^[ \t]*:::(?P<kind>row-end|row|column-end|column)\b(?P<attributes>(?:(?!:::).)*):::[ \t]*$",
@@ -299,7 +302,7 @@ class DirectiveRewriter:
             in_code = fence
             fence = _fence_after(line, fence)
             if in_code or fence:  # code, or a fence line: shown as written
-                out.append(line)
+                out.append(line if in_code else _INFO_WORDS.sub(r"\g<opening>", line))
                 i += 1
                 continue
             if comment or line.lstrip().startswith("<!--"):

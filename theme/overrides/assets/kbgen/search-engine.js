@@ -2,10 +2,10 @@
 // The analysis and the ranking mirror kbgen/search/{analysis,query,ranking}.py line for line, so
 // a query gets the same articles in the same order as `kbgen search` and the service.
 import { stem } from "./porter.js";
+import { highlight, snippet, TOKEN } from "./snippets.js";
 
 // Ranking constants: read from the manifest, where ranking.py's `params()` put them.
 const K = {};
-const TOKEN = /[\p{L}\p{N}]+(?:['\u2019][\p{L}\p{N}]+)*/gu;
 const QUOTES = /["\u201c\u201d\u201e]/;
 const WORDCHAR = "[\\p{L}\\p{N}]";
 
@@ -437,71 +437,7 @@ export function didYouMean(fixes, original) {
   return changed ? suggestion.trim() : null;
 }
 
-// ---- results (searcher.py `_result`, snippets.py)
-const SNIPPET_WORDS = 32;
-const escapeHtml = (s) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-// Stemming changes only a word's ending, never its first letter (snippets.py): a word that starts
-// otherwise than every matched term is not stemmed at all.
-const initials = (terms) => new Set([...terms].map((t) => t.slice(0, 1)));
-
-/** Where in `text` the words whose stems are in `terms` are: [[start, end], ...]. */
-export function matchRanges(engine, text, terms) {
-  const m = engine.manifest;
-  const starts = initials(terms);
-  const ranges = [];
-  for (const match of text.matchAll(TOKEN)) {
-    const word = match[0].toLowerCase().replace(/['\u2019]/g, "");
-    if (!starts.has(word.slice(0, 1))) continue;
-    const size = [...word].length;
-    if (size < m.minLength || size > m.maxLength || m.stopSet.has(word) || !terms.has(stem(word))) continue;
-    ranges.push([match.index, match.index + match[0].length]);
-  }
-  return ranges;
-}
-
-/** The query's stems, filler left out, to highlight a page's words with `matchRanges` (once the
- * manifest is loaded). */
-export function queryTerms(engine, query) {
-  const stems = engine.parse(String(query ?? "")).words.map(stem);
-  return new Set(stems.filter((term) => !engine.manifest.fillerSet.has(term)));
-}
-
-export function highlight(engine, text, terms) {
-  let html = "";
-  let last = 0;
-  for (const [start, end] of matchRanges(engine, text, terms)) {
-    html += escapeHtml(text.slice(last, start)) + `<mark>${escapeHtml(text.slice(start, end))}</mark>`;
-    last = end;
-  }
-  return html + escapeHtml(text.slice(last));
-}
-
-export function snippet(engine, text, terms, size = SNIPPET_WORDS) {
-  const m = engine.manifest;
-  const tokens = [...text.matchAll(TOKEN)];
-  if (!tokens.length) return text.trim().slice(0, 200);
-  const starts = initials(terms);
-  const flags = tokens.map((t) => {
-    const word = t[0].toLowerCase().replace(/['\u2019]/g, "");
-    if (!starts.has(word.slice(0, 1))) return false;
-    const n = [...word].length;
-    return n >= m.minLength && n <= m.maxLength && !m.stopSet.has(word) && terms.has(stem(word));
-  });
-  let first = 0;
-  let bestCount = 0;
-  flags.forEach((flag, index) => {
-    if (!flag) return;
-    const count = flags.slice(index, index + size).filter(Boolean).length;
-    if (count > bestCount) { first = Math.max(0, index - 3); bestCount = count; }
-  });
-  const last = Math.min(tokens.length, first + size);
-  const begin = first === 0 ? 0 : tokens[first].index;
-  const end = last === tokens.length ? text.length : tokens[last - 1].index + tokens[last - 1][0].length;
-  const passage = text.slice(begin, end).split(/\s+/).filter(Boolean).join(" ");
-  return (begin ? "… " : "") + passage + (end < text.length ? " …" : "");
-}
-
+// ---- results (searcher.py `_result`; the text of each in snippets.js)
 export async function search(engine, query, { limit = 10, category = null, type = null, prefix = false } = {}) {
   const { plan, hits, fixes } = await engine.rank(String(query ?? ""), { category, type, prefix });
   const m = engine.manifest;

@@ -1,5 +1,6 @@
 // kbgen: the search box in the header (and on the home page), and window.kbgen.search.
-import { Engine, matchRanges, queryTerms, search } from "./search-engine.js";
+import { Engine, search } from "./search-engine.js";
+import { matchRanges, queryTerms } from "./snippets.js";
 
 const config = JSON.parse(document.getElementById("kbgen-config")?.textContent || "{}");
 const base = new URL(config.base || ".", location.href);

@@ -6,6 +6,7 @@ import { highlight, snippet, TOKEN } from "./snippets.js";
 
 // Ranking constants: read from the manifest, where ranking.py's `params()` put them.
 const K = {};
+const MAX_RESULTS = 100; // the most results a search returns (searcher.py MAX_LIMIT)
 const QUOTES = /["\u201c\u201d\u201e]/;
 const WORDCHAR = "[\\p{L}\\p{N}]";
 
@@ -334,46 +335,61 @@ function rankClauses(clauses, entries, keep) {
   for (const doc of [...candidates].sort((a, b) => a - b)) {
     let total = 0.0;
     let matched = 0.0;
-    const sections = new Map();
-    const terms = [];
     let chosenAny = false;
     clauses.forEach((clause, index) => {
-      let best = 0.0;
-      let chosen = null;
-      for (const alternative of clause.alternatives) {
-        let value = 0.0;
-        for (const term of alternative.terms) {
-          const found = scores.get(term)?.get(doc);
-          if (found !== undefined) value += found[0];
-        }
-        value = value * alternative.factor / alternative.terms.length;
-        if (value > best) { best = value; chosen = alternative; }
-      }
+      const [best, chosen] = bestAlternative(clause, scores, doc);
       if (chosen === null) return;
       chosenAny = true;
       total += clause.weight * best;
       matched += importance[index];
-      for (const term of chosen.terms) {
-        const found = scores.get(term)?.get(doc);
-        if (found === undefined) continue;
-        terms.push(term);
-        for (const code of found[1]) {
-          const weight = clause.weight * (entries[term].idf / K.IDF_SCALE);
-          sections.set(code >> 1, (sections.get(code >> 1) ?? 0.0) + weight * (1 + (code & 1)));
-        }
-      }
     });
     if (!chosenAny) continue; // only postings too weak to count
     const coverage = totalWeight ? matched / totalWeight : 0.0;
-    let section = 0;
-    let sectionScore = -Infinity;
-    for (const [s, v] of sections) {
-      if (v > sectionScore || (v === sectionScore && s < section)) { section = s; sectionScore = v; }
-    }
-    hits.push({ doc, score: total * (1 - K.COORD + K.COORD * coverage), section, terms });
+    hits.push({ doc, score: total * (1 - K.COORD + K.COORD * coverage), section: 0, terms: [] });
   }
   hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
+  // Which terms matched, and in which section, only for the hits a search can show.
+  for (const hit of hits.slice(0, MAX_RESULTS)) describeHit(hit, clauses, scores, entries);
   return hits;
+}
+
+// A clause's best alternative for `doc`: [its value, the alternative] (null when none matches).
+function bestAlternative(clause, scores, doc) {
+  let best = 0.0;
+  let chosen = null;
+  for (const alternative of clause.alternatives) {
+    let value = 0.0;
+    for (const term of alternative.terms) {
+      const found = scores.get(term)?.get(doc);
+      if (found !== undefined) value += found[0];
+    }
+    value = value * alternative.factor / alternative.terms.length;
+    if (value > best) { best = value; chosen = alternative; }
+  }
+  return [best, chosen];
+}
+
+// The terms `hit` matched through, and the section where they weigh most (headings double);
+// ranking.py `Hit.terms` and `Hit.section`.
+function describeHit(hit, clauses, scores, entries) {
+  const sections = new Map();
+  for (const clause of clauses) {
+    const [, chosen] = bestAlternative(clause, scores, hit.doc);
+    if (chosen === null) continue;
+    for (const term of chosen.terms) {
+      const found = scores.get(term)?.get(hit.doc);
+      if (found === undefined) continue;
+      hit.terms.push(term);
+      for (const code of found[1]) {
+        const weight = clause.weight * (entries[term].idf / K.IDF_SCALE);
+        sections.set(code >> 1, (sections.get(code >> 1) ?? 0.0) + weight * (1 + (code & 1)));
+      }
+    }
+  }
+  let sectionScore = -Infinity;
+  for (const [s, v] of sections) {
+    if (v > sectionScore || (v === sectionScore && s < hit.section)) { hit.section = s; sectionScore = v; }
+  }
 }
 
 function phraseDocs(phrase, positions) {
@@ -441,7 +457,7 @@ export function didYouMean(fixes, original) {
 export async function search(engine, query, { limit = 10, category = null, type = null, prefix = false } = {}) {
   const { plan, hits, fixes } = await engine.rank(String(query ?? ""), { category, type, prefix });
   const m = engine.manifest;
-  const top = hits.slice(0, Math.max(1, Math.min(100, limit)));
+  const top = hits.slice(0, Math.max(1, Math.min(MAX_RESULTS, limit)));
   const docs = await Promise.all(top.map((hit) => engine.doc(hit.doc)));
   const categories = Object.fromEntries(m.categories);
   const types = Object.fromEntries(m.types);

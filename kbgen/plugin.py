@@ -27,7 +27,6 @@ from kbgen.site.directives import DirectiveRewriter, KindTally
 from kbgen.site.icons import drop_unknown_icons
 from kbgen.site.images import describe_images
 from kbgen.site.links import BrokenLinkFilter
-from kbgen.site.lists import four_space_lists
 from kbgen.site.pages import add_landing_pages, landing_of, page_context
 from kbgen.words import counted
 
@@ -194,7 +193,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             page.meta["template"] = landing.template
         if page.file.generated_by or self.rewriter is None:
             return markdown
-        return self.rewriter.rewrite(four_space_lists(markdown), page.file.src_uri)
+        return self.rewriter.rewrite(markdown, page.file.src_uri)
 
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation

@@ -112,6 +112,34 @@ def test_lists_in_alerts_and_included_files_are_read_the_same_way(make_kb):
     assert re.search(r"<li>\s*<p>Fill it in.</p>\s*</li>", steps_html.group(0))
 
 
+def test_an_include_stays_in_the_step_item_or_alert_it_stands_in(make_kb):
+    body = ("1. [!INCLUDE[open](../includes/open.md)]\n1. Select the layout.\n\n"
+            "- Users get permissions.\n- Groups help.\n"
+            "  [!INCLUDE [groups](../includes/groups.md)]\n"
+            "- Licenses differ.\n\n> [!NOTE]\n> [!INCLUDE[preview](../includes/preview.md)]\n\n"
+            "After.\n")
+    kb = make_kb({
+        "admin/layouts.md": article("Layouts", body=body),
+        "includes/open.md": "Open **Report Layouts**.\n\n   The page lists every layout.",
+        "includes/groups.md": "Security groups replace them.\n\n- Assign permissions once.",
+        "includes/preview.md": "This is a preview.\n\nIt may change.\n\n```text\nunclosed",
+    })
+    result = kbgen("build", "--strict", cwd=kb)
+    assert result.returncode == 0, result.stderr
+    page = html(kb / "site", "admin/layouts").split("</h1>", 1)[1]
+    steps = re.search(r"<ol>.*?</ol>", page, re.S)
+    assert steps and steps.group(0).count("<li>") == 2, page
+    assert re.search(r"<p>The page lists every layout.</p>\s*</li>\s*<li>\s*<p>Select the layout",
+                     steps.group(0))
+    assert re.search(r"Groups help.\s*Security groups replace them.</p>\s*<ul>\s*"
+                     r"<li>Assign permissions once.</li>\s*</ul>\s*</li>\s*<li>\s*"
+                     r"<p>Licenses differ", page)
+    assert re.search(r'<div class="admonition note">\s*<p class="admonition-title">Note</p>\s*'
+                     r"<p>This is a preview.</p>\s*<p>It may change.</p>", page)
+    # The include's unclosed code ends with the include: the page goes on after it.
+    assert re.search(r"unclosed\s*</code></pre>.*</div>\s*<p>After.</p>", page, re.S)
+
+
 def test_an_alert_a_space_past_a_wide_steps_text_is_in_the_step(make_kb):
     steps = "".join(f"{n}. Step {n}.\n" for n in range(1, 10))
     body = steps + ("10. Enter the times.\n\n     > [!NOTE]\n     > Setup time is per order.\n\n"

@@ -55,6 +55,7 @@ _LAYOUT = re.compile(
     re.I)
 _SPAN = re.compile(r"""\bspan\s*=\s*["']?(?P<span>[1-9])\b""", re.I)
 _LIST_ITEM = re.compile(r"^(?:[-*+]|\d+[.)])[ \t]")
+_LEAD = re.compile(r"[ \t]*(?:>[ \t]?)*")
 _MAX_INCLUDE_DEPTH = 4
 # Image directives kbgen renders, except when they are incomplete: say what is missing.
 _COLON_LABELS = {
@@ -120,6 +121,46 @@ def _alert_block(lines: list[str], start: int) -> tuple[list[str], int] | None:
 def _video_link(url: str) -> str | None:
     """A Markdown link to a video's player, or None when `url` is not a plain web address."""
     return f"[{VIDEO_LINK}]({url})" if _VIDEO_URL.fullmatch(url) else None
+
+
+class _Verbatim:
+    """Code (fenced) and HTML comments, which every pass leaves as written: code shows syntax as
+    it is, and a comment is nobody's content."""
+
+    def __init__(self) -> None:
+        self.fence: str | None = None
+        self.comment = False
+        self.opened = False  # the last line held opened a fence
+
+    def holds(self, line: str) -> bool:
+        """Whether `line` is code, a fence or a comment (given the lines before it)."""
+        in_code = self.fence
+        self.fence = _fence_after(line, self.fence)
+        self.opened = bool(self.fence and not in_code)
+        if in_code or self.fence:
+            return True
+        if self.comment or line.lstrip().startswith("<!--"):
+            after = line if self.comment else line[line.find("<!--") + 4:]
+            self.comment = "-->" not in after
+            return True
+        return False
+
+
+def _outside_code_spans(line: str, change: Callable[[str], str]) -> str:
+    """`line` with `change` applied to its text but not to its code spans, which show syntax
+    as it is written."""
+    if "`" not in line:
+        return change(line)
+    parts = _CODE_SPAN.split(line)
+    return "".join(part if i % 2 else change(part) for i, part in enumerate(parts))
+
+
+def _continuation(line: str) -> str:
+    """What starts a line that goes on in `line`'s block: its indent and quote marks, and under a
+    list item's marker, the spaces to its text (`kbgen.site.lists` moves those to four)."""
+    lead = _LEAD.match(line).group(0)  # type: ignore[union-attr]
+    item = _LIST_ITEM.match(line[len(lead):])
+    return lead + " " * len(item.group(0).expandtabs(4)) if item else lead
 
 
 def _fence_after(line: str, fence: str | None) -> str | None:
@@ -204,11 +245,13 @@ class DirectiveRewriter:
         if path not in self._cache:
             text = self._read_file(path)
             if text is not None:
-                text = four_space_lists(split_front_matter(text)[1].strip("\n"))
+                text = split_front_matter(text)[1].strip("\n")
             self._cache[path] = text
         return self._cache[path]
 
-    def _inline(self, line: str, src_path: str, depth: int) -> str:
+    def _included(self, line: str, src_path: str, depth: int) -> str:
+        """`line` with its includes replaced by their files' text; the lines after the first go
+        on in the include's block (the list item or quote it stands in)."""
         def include(match: re.Match[str]) -> str:
             target = posixpath.normpath(
                 posixpath.join(posixpath.dirname(src_path), match.group("path"))
@@ -217,8 +260,30 @@ class DirectiveRewriter:
             if text is None:
                 self._tally.add("[!INCLUDE] (file not found)", src_path)
                 return ""
-            return self.rewrite(text, target, depth + 1).strip("\n")
+            lines = self._expand(text, target, depth + 1).strip("\n").split("\n")
+            # An included file is a document of its own: code or a comment it leaves open ends
+            # with it, instead of taking in the page after it.
+            verbatim = _Verbatim()
+            for included in lines:
+                verbatim.holds(included)
+            lines += [verbatim.fence] if verbatim.fence else ["-->"] if verbatim.comment else []
+            first, *rest = lines
+            prefix = _continuation(line)
+            blank = prefix.rstrip() if ">" in prefix else ""
+            return "\n".join([first, *(prefix + x if x.strip() else blank for x in rest)])
 
+        return _outside_code_spans(line, lambda text: INCLUDE.sub(include, text))
+
+    def _expand(self, markdown: str, src_path: str, depth: int) -> str:
+        """`markdown` with every include in place, as DocFX reads it, before any other pass."""
+        if "[!" not in markdown:
+            return markdown
+        verbatim = _Verbatim()
+        return "\n".join(line if verbatim.holds(line) or "[!" not in line
+                         else self._included(line, src_path, depth)
+                         for line in markdown.split("\n"))
+
+    def _inline(self, line: str, src_path: str) -> str:
         def drop_bang(match: re.Match[str]) -> str:
             kind = match.group("kind").upper()
             if kind == "VIDEO" and (link := _video_link((match.group("argument") or "").strip())):
@@ -237,18 +302,13 @@ class DirectiveRewriter:
             return ""
 
         def rewrite_text(text: str) -> str:
-            text = INCLUDE.sub(include, text)
             text = _COLON_INLINE.sub(colon, text)
             return _BANG_DIRECTIVE.sub(drop_bang, text) if "[!" in text else text
 
-        if "`" not in line:
-            return rewrite_text(line)
-        # Code spans show syntax as it is written: leave what is between backticks alone.
-        parts = _CODE_SPAN.split(line)
-        return "".join(part if i % 2 else rewrite_text(part) for i, part in enumerate(parts))
+        return _outside_code_spans(line, rewrite_text)
 
-    def _complex_image(self, lines: list[str], start: int, src_path: str,
-                       depth: int) -> tuple[list[str], int] | None:
+    def _complex_image(self, lines: list[str], start: int,
+                       src_path: str) -> tuple[list[str], int] | None:
         """A `type="complex"` image at `start` with its long description, up to `:::image-end:::`.
 
         Returns the Markdown lines and the index of the line after the end, or None when the
@@ -271,11 +331,11 @@ class DirectiveRewriter:
         if image is None:
             self._tally.add(_COLON_LABELS["image"], src_path)
         description = textwrap.dedent("\n".join(lines[start + 1:end]))
-        description = self.rewrite(description, src_path, depth).strip("\n")
+        description = self._lines(description, src_path).strip("\n")
         return described_image(match.group("indent"), image or "",
                                description.split("\n")), end + 1
 
-    def _layout(self, lines: list[str], src_path: str, depth: int) -> list[str]:
+    def _layout(self, lines: list[str], src_path: str) -> list[str]:
         """A whole `:::row:::` ... `:::row-end:::`, checked by `_layout_ends`, as HTML blocks."""
         out = _layout_html(lines[0])
         body: list[str] = []
@@ -283,40 +343,34 @@ class DirectiveRewriter:
             if _LAYOUT.match(line):
                 if body:
                     markdown = "\n".join(_column_body(body))
-                    out.extend(self.rewrite(markdown, src_path, depth).split("\n"))
+                    out.extend(self._lines(markdown, src_path).split("\n"))
                     body = []
                 out.extend(_layout_html(line))
             else:
                 body.append(line)
         return out
 
-    def rewrite(self, markdown: str, src_path: str, depth: int = 0) -> str:
-        """Return `markdown` with alerts, includes and foreign directives handled."""
+    def rewrite(self, markdown: str, src_path: str) -> str:
+        """Return a page's `markdown` with includes in place, lists as CommonMark reads them
+        (`kbgen.site.lists`), and alerts and foreign directives handled."""
+        return self._lines(four_space_lists(self._expand(markdown, src_path, 0)), src_path)
+
+    def _lines(self, markdown: str, src_path: str) -> str:
         lines = markdown.split("\n")
         out: list[str] = []
-        fence: str | None = None
-        comment = False
+        verbatim = _Verbatim()
         i = 0
         while i < len(lines):
             line = lines[i]
-            in_code = fence
-            fence = _fence_after(line, fence)
-            if in_code or fence:  # code, or a fence line: shown as written
-                out.append(line if in_code else _INFO_WORDS.sub(r"\g<opening>", line))
-                i += 1
-                continue
-            if comment or line.lstrip().startswith("<!--"):
-                # An HTML comment is nobody's content: kept as written, directives not counted.
-                after = line if comment else line[line.find("<!--") + 4:]
-                comment = "-->" not in after
-                out.append(line)
+            if verbatim.holds(line):
+                out.append(_INFO_WORDS.sub(r"\g<opening>", line) if verbatim.opened else line)
                 i += 1
                 continue
             if "[!" in line:
                 block = _alert_block(lines, i)
                 if block:
                     converted, i = block
-                    out.extend(self._inline(x, src_path, depth) for x in converted)
+                    out.extend(self._inline(x, src_path) for x in converted)
                     continue
                 video = _VIDEO_LINE.match(line)
                 link = video and _video_link(video.group("url"))
@@ -327,14 +381,14 @@ class DirectiveRewriter:
             if ":::row" in line and _LAYOUT.match(line):
                 end = _layout_ends(lines, i)
                 if end is not None:
-                    out.extend(self._layout(lines[i:end + 1], src_path, depth))
+                    out.extend(self._layout(lines[i:end + 1], src_path))
                     i = end + 1
                     continue
                 self._tally.add(":::row (not a closed row of closed columns)", src_path)
                 i += 1
                 continue
             if ":::image" in line:
-                image = self._complex_image(lines, i, src_path, depth)
+                image = self._complex_image(lines, i, src_path)
                 if image:
                     converted, i = image
                     out.extend(converted)
@@ -346,7 +400,7 @@ class DirectiveRewriter:
                 i += 1
                 continue
             if "[!" in line or ":::" in line:
-                line = self._inline(line, src_path, depth)
+                line = self._inline(line, src_path)
             out.append(line)
             i += 1
         return "\n".join(out)

@@ -1,11 +1,13 @@
 """Markdown that Python-Markdown does not know: GitHub alerts, DocFX includes, and the rest.
 
-Alerts become Material admonitions; `[!INCLUDE[...](file.md)]` is replaced by the file's text
-when it exists; DocFX `:::image` directives become Markdown images (see `kbgen.site.images`);
-DocFX `:::row:::`/`:::column:::` layouts become side-by-side columns (HTML blocks whose content is
-Markdown, through `md_in_html`); `[!VIDEO https://...]` becomes a link to the video (no player
-from another site is embedded); any other directive (`:::zone`, a layout that is not closed) is
-left out and tallied, so the build can warn once per kind with a count instead of once per file.
+`[!INCLUDE[...](file.md)]` is replaced by the file's text first, when it exists, so the other
+passes (lists as CommonMark reads them, `kbgen.site.lists`, then the rest) see the page whole.
+Alerts become Material admonitions; DocFX `:::image` directives become Markdown images (see
+`kbgen.site.images`); DocFX `:::row:::`/`:::column:::` layouts become side-by-side columns (HTML
+blocks whose content is Markdown, through `md_in_html`); `[!VIDEO https://...]` becomes a link to
+the video (no player from another site is embedded); any other directive (`:::zone`, a layout
+that is not closed) is left out and tallied, so the build can warn once per kind with a count
+instead of once per file.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ _BANG_DIRECTIVE = re.compile(r"\[!(?P<kind>[A-Za-z]+)(?:[ \t](?P<argument>[^\]\n
 _VIDEO_LINE = re.compile(
     r"^(?P<indent>[ \t]*)>?[ \t]*\[!VIDEO[ \t]+(?P<url>[^\]\s]+)[ \t]*\][ \t]*$", re.I)
 _VIDEO_URL = re.compile(r"https?://[^\s()<>\"'\\]+")
-VIDEO_LINK = "Watch the video"
+_VIDEO_LINK = "Watch the video"
 _COLON_DIRECTIVE = re.compile(r"^[ \t]*:::(?P<kind>[a-z][a-z-]*)\b.*$", re.I)
 _COLON_INLINE = re.compile(r":::(?P<kind>[a-z][a-z-]*)\b[^\n]*?:::", re.I)
 _COMPLEX_IMAGE = re.compile(r"^(?P<indent>[ \t]*):::image\b(?P<attributes>(?:(?!:::).)*):::[ \t]*$",
@@ -120,7 +122,7 @@ def _alert_block(lines: list[str], start: int) -> tuple[list[str], int] | None:
 
 def _video_link(url: str) -> str | None:
     """A Markdown link to a video's player, or None when `url` is not a plain web address."""
-    return f"[{VIDEO_LINK}]({url})" if _VIDEO_URL.fullmatch(url) else None
+    return f"[{_VIDEO_LINK}]({url})" if _VIDEO_URL.fullmatch(url) else None
 
 
 class _Verbatim:

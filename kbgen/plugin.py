@@ -17,7 +17,15 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from kbgen import progress
-from kbgen.articles import Article, Problem, is_landing_source, is_snippet, is_toc, parse_article
+from kbgen.articles import (
+    Article,
+    Problem,
+    is_landing_source,
+    is_snippet,
+    is_toc,
+    parse_article,
+    plain_text,
+)
 from kbgen.config import KbgenConfig
 from kbgen.errors import KbgenError
 from kbgen.paths import shown_root, state_dir, theme_dir
@@ -93,6 +101,14 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             return None
         docs_dir = Path(config.docs_dir)
         shown = shown_root(docs_dir, config.config_file_path)
+
+        def read_snippet(path: str) -> str | None:
+            try:
+                return (docs_dir / path).read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                return None
+
+        self.rewriter = rewriter = DirectiveRewriter(read_snippet, self.tally)
         articles: list[Article] = []
         pages = [f for f in files.documentation_pages()]
         progress.current().stage("Reading articles", len(pages))
@@ -117,6 +133,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                     self.left_out.append(file.src_uri)
                 continue
             article.url = file.url
+            if "[!" in article.description:  # a DocFX include, as migrated articles have
+                article.description = plain_text(rewriter.inline_text(article.description,
+                                                                       file.src_uri))
             articles.append(article)
         articles = self._drop_duplicate_ids(articles, files)
         self._report_problems(config)
@@ -126,14 +145,6 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         for warning in add_landing_pages(self.catalog, files, config,
                                          self.config.category_page_size):
             log.warning(warning)
-
-        def read_snippet(path: str) -> str | None:
-            try:
-                return (docs_dir / path).read_text(encoding="utf-8-sig")
-            except (OSError, UnicodeDecodeError):
-                return None
-
-        self.rewriter = DirectiveRewriter(read_snippet, self.tally)
         return files
 
     def _drop_duplicate_ids(self, articles: list[Article], files: Files) -> list[Article]:

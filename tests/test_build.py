@@ -148,7 +148,9 @@ def test_includes_are_resolved_and_unknown_directives_warned_once_per_kind(make_
             ':::zone target="docs":::\nInside\n:::zone-end:::\n\n'
             "> [!VIDEO https://example.com/v]\n\nText after.\n")
     files = {f"billing/p{i}.md": article(f"Page {i}", body=body) for i in range(3)}
-    files["billing/p3.md"] = article("Page 3", body="See [!VIDEO javascript:alert(1)] here.\n")
+    files["billing/p3.md"] = article(
+        "Page 3", "Billing in [!INCLUDE[prod](../includes/prod.md)], **step** by step.",
+        body="See [!VIDEO javascript:alert(1)] here.\n")
     files["includes/prod.md"] = "Business Central"
     kb = make_kb(files)
     result = kbgen("build", cwd=kb)
@@ -166,6 +168,10 @@ def test_includes_are_resolved_and_unknown_directives_warned_once_per_kind(make_
     assert result.stderr.count("[!VIDEO] (without a web address): 1 in 1 file") == 1
     assert "Traceback" not in result.stderr
     assert not (kb / "site/includes").exists()
+    # An include in a description is put in place too, as plain text.
+    described = html(kb / "site", "billing/p3")
+    assert '<p class="kb-description">Billing in Business Central, step by step.</p>' in described
+    assert "Billing in Business Central, step by step." in html(kb / "site", "billing")
 
 
 def test_material_search_is_replaced(make_kb):

@@ -352,6 +352,10 @@ class DirectiveRewriter:
                 body.append(line)
         return out
 
+    def inline_text(self, text: str, src_path: str) -> str:
+        """A line of front matter (a description) with its includes in place, kept on one line."""
+        return " ".join(self._expand(text, src_path, 0).split())
+
     def rewrite(self, markdown: str, src_path: str) -> str:
         """Return a page's `markdown` with includes in place, lists as CommonMark reads them
         (`kbgen.site.lists`), and alerts and foreign directives handled."""

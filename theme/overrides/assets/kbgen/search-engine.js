@@ -116,7 +116,7 @@ export class Engine {
   async rank(query, { category = null, type = null, prefix = false } = {}) {
     const m = await this.load();
     const plan = this.parse(query, prefix);
-    if (!plan.words.length) return { plan, hits: [], fixes: new Map() };
+    if (!plan.words.length) return { hits: [], fixes: new Map() };
     const entries = await this.entries(neededTerms(plan, m.synonyms, m.fillerSet), table());
     const corrections = table();
     const completions = table();
@@ -143,7 +143,7 @@ export class Engine {
     }
     const clauses = buildClauses(plan, entries, m.synonyms, corrections, completions, m.fillerSet);
     const fixes = likeliestCorrections(plan, corrections, entries, m.fillerSet);
-    return { plan, hits: rankClauses(clauses, entries, keep), fixes };
+    return { hits: rankClauses(clauses, entries, keep), fixes };
   }
 
   filter(category, type) {
@@ -455,7 +455,7 @@ export function didYouMean(fixes, original) {
 
 // ---- results (searcher.py `_result`; the text of each in snippets.js)
 export async function search(engine, query, { limit = 10, category = null, type = null, prefix = false } = {}) {
-  const { plan, hits, fixes } = await engine.rank(String(query ?? ""), { category, type, prefix });
+  const { hits, fixes } = await engine.rank(String(query ?? ""), { category, type, prefix });
   const m = engine.manifest;
   const top = hits.slice(0, Math.max(1, Math.min(MAX_RESULTS, limit)));
   const docs = await Promise.all(top.map((hit) => engine.doc(hit.doc)));

@@ -1,6 +1,6 @@
 // kbgen: the search box in the header (and on the home page), and window.kbgen.search.
 import { Engine, search } from "./search-engine.js";
-import { matchRanges, queryTerms } from "./snippets.js";
+import { matchPieces, queryTerms } from "./snippets.js";
 
 const config = JSON.parse(document.getElementById("kbgen-config")?.textContent || "{}");
 const base = new URL(config.base || ".", location.href);
@@ -217,22 +217,17 @@ async function highlightPage() {
   });
   const found = [];
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const ranges = matchRanges(engine, node.data, terms);
-    if (ranges.length) found.push([node, ranges]);
+    const pieces = matchPieces(engine, node.data, terms);
+    if (pieces.length > 1) found.push([node, pieces]);
   }
-  for (const [node, ranges] of found) {
-    const parts = document.createDocumentFragment();
-    let last = 0;
-    for (const [start, end] of ranges) {
-      parts.append(node.data.slice(last, start));
+  for (const [node, pieces] of found) {
+    node.replaceWith(...pieces.map(([piece, matched]) => {
+      if (!matched) return piece;
       const mark = document.createElement("mark");
       mark.className = "kb-hit";
-      mark.textContent = node.data.slice(start, end);
-      parts.append(mark);
-      last = end;
-    }
-    parts.append(node.data.slice(last));
-    node.replaceWith(parts);
+      mark.textContent = piece;
+      return mark;
+    }));
   }
 }
 

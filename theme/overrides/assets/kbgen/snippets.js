@@ -26,34 +26,36 @@ export function matchRanges(engine, text, terms) {
   return ranges;
 }
 
-/** The query's stems, filler left out, to highlight a page's words with `matchRanges` (once the
+/** The query's stems, filler left out, to highlight a page's words with `matchPieces` (once the
  * manifest is loaded). */
 export function queryTerms(engine, query) {
   const stems = engine.parse(String(query ?? "")).words.map(stem);
   return new Set(stems.filter((term) => !engine.manifest.fillerSet.has(term)));
 }
 
-export function highlight(engine, text, terms) {
-  let html = "";
+/** `text` cut where the matched words start and end: [[piece, matched], ...], in order. */
+export function matchPieces(engine, text, terms) {
+  const pieces = [];
   let last = 0;
   for (const [start, end] of matchRanges(engine, text, terms)) {
-    html += escapeHtml(text.slice(last, start)) + `<mark>${escapeHtml(text.slice(start, end))}</mark>`;
+    pieces.push([text.slice(last, start), false], [text.slice(start, end), true]);
     last = end;
   }
-  return html + escapeHtml(text.slice(last));
+  pieces.push([text.slice(last), false]);
+  return pieces;
+}
+
+export function highlight(engine, text, terms) {
+  return matchPieces(engine, text, terms)
+    .map(([piece, matched]) => (matched ? `<mark>${escapeHtml(piece)}</mark>` : escapeHtml(piece)))
+    .join("");
 }
 
 export function snippet(engine, text, terms, size = SNIPPET_WORDS) {
-  const m = engine.manifest;
   const tokens = [...text.matchAll(TOKEN)];
   if (!tokens.length) return text.trim().slice(0, 200);
-  const starts = initials(terms);
-  const flags = tokens.map((t) => {
-    const word = t[0].toLowerCase().replace(/['\u2019]/g, "");
-    if (!starts.has(word.slice(0, 1))) return false;
-    const n = [...word].length;
-    return n >= m.minLength && n <= m.maxLength && !m.stopSet.has(word) && terms.has(stem(word));
-  });
+  const hits = new Set(matchRanges(engine, text, terms).map(([start]) => start));
+  const flags = tokens.map((t) => hits.has(t.index));
   let first = 0;
   let bestCount = 0;
   flags.forEach((flag, index) => {

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from kbgen.articles import split_front_matter
 from kbgen.site.images import described_image, image_attributes, image_markdown
-from kbgen.site.lists import four_space_lists
+from kbgen.site.lists import four_space_lists, text_column
 from kbgen.words import counted
 
 _ALERTS = {
@@ -161,8 +161,8 @@ def _continuation(line: str) -> str:
     """What starts a line that goes on in `line`'s block: its indent and quote marks, and under a
     list item's marker, the spaces to its text (`kbgen.site.lists` moves those to four)."""
     lead = _LEAD.match(line).group(0)  # type: ignore[union-attr]
-    item = _LIST_ITEM.match(line[len(lead):])
-    return lead + " " * len(item.group(0).expandtabs(4)) if item else lead
+    column = text_column(line[len(lead):])
+    return lead + " " * column if column else lead
 
 
 def _fence_after(line: str, fence: str | None) -> str | None:

@@ -56,6 +56,13 @@ class _Item:
 _RULE = re.compile(r"^ *([-*_])(?: *\1){2,} *$")  # "- - -" is a thematic break, not an item
 
 
+def text_column(line: str) -> int | None:
+    """The column of a list item's text, as CommonMark reads it (three under `1. `, two under
+    `- `), or None when `line` is no list item."""
+    item = None if _RULE.match(line) else _ITEM.match(line)
+    return len(item.group(0).expandtabs(4)) if item else None
+
+
 def four_space_lists(markdown: str) -> str:
     """`markdown` with list content indented as Python-Markdown expects (see the module)."""
     if not _ANY_ITEM.search(markdown):

@@ -108,7 +108,7 @@ async def search(request: Request) -> JSONResponse:
         return _error("limit must be a whole number", 400)
     if not 1 <= limit <= MAX_LIMIT:
         return _error(f"limit must be between 1 and {MAX_LIMIT}", 400)
-    holder = _holder(request)
+    holder = holder_of(request.app)
     try:
         answer = await run_in_threadpool(
             holder.search, query, limit=limit, category=params.get("category") or None,
@@ -123,10 +123,6 @@ async def search(request: Request) -> JSONResponse:
 def routes() -> list[Route]:
     """The search routes, for `create_app`."""
     return [Route("/api/search", search, methods=["GET"])]
-
-
-def _holder(request: Request) -> SearcherHolder:
-    return holder_of(request.app)
 
 
 def holder_of(app: Starlette) -> SearcherHolder:

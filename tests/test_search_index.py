@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 from conftest import article
-from search_fixtures import build_small_kb
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from search_fixtures import build_kb, build_small_kb
 from test_front_matter import kbgen
 
 from kbgen.build import build_site
@@ -17,6 +19,7 @@ from kbgen.search import indexer
 from kbgen.search.document import ArticleDoc, Section, html_sections
 from kbgen.search.indexer import build_index, open_index
 from kbgen.search.searcher import Searcher
+from kbgen.search.snippets import MIN_SECTION_TEXT, TEXT_BUDGET, kept_sections
 
 
 def _doc(number: int, text: str = "") -> ArticleDoc:
@@ -201,3 +204,50 @@ def test_search_goes_on_from_whoosh_when_the_export_disappears_under_it(tmp_path
         shutil.rmtree(built.state / "search-export" / "t")
         assert searcher.search("refund")["results"][0]["id"] == "billing/refunds"
         assert searcher.lexicon.precompiled is None
+
+
+def _long_section_article() -> str:
+    filler = " ".join(f"Step {n} of the checklist covers the quarterly review meeting agenda."
+                      for n in range(1, 5))
+    sections = "\n\n".join(f"## Part {n}\n\nShort notes about part {n}." for n in range(1, 8))
+    return ("---\ntitle: Cross out text with strikethrough\ndescription: Mark words as removed.\n"
+            f"---\n\nIntro.\n\n## Formatting\n\n{filler} Wrap the words in two tildes for "
+            f"strikethrough. {filler}\n\n{sections}\n")
+
+
+def test_the_browser_keeps_the_sentences_of_a_long_section_that_carry_the_title_words(
+        tmp_path: Path):
+    built = build_kb(tmp_path, {"guides/strike.md": _long_section_article()})
+    files = built.site / "assets" / "kbgen" / "search" / "d"
+    (kept,) = [json.loads(p.read_text("utf-8")) for p in files.glob("*.json")]
+    formatting = next(text for anchor, _, text in kept["s"] if anchor == "formatting")
+    # Nine sections share the article's text budget; the sentence a search for the title finds
+    # is kept, though it comes after more than a share of other text.
+    assert "Wrap the words in two tildes for strikethrough." in formatting
+    assert len(formatting) <= MIN_SECTION_TEXT + 4
+    assert "… Wrap" in formatting and formatting.endswith(" …")  # where text was left out
+    with Searcher(built.state) as searcher:
+        (found,) = searcher.search("strikethrough")["results"]
+    assert "strikethrough" in found["snippet"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=120), min_size=1, max_size=12),
+       st.integers(min_value=1, max_value=12))
+def test_the_text_kept_for_the_browser_is_pieces_of_the_section_in_order_within_its_share(
+        sentences: list[str], count: int):
+    text = " ".join(sentences)
+    sections = [[f"s{n}", f"Heading {n}", text] for n in range(count)]
+    share = max(MIN_SECTION_TEXT, TEXT_BUDGET // count)
+    for (_, _, original), (_, _, kept) in zip(sections, kept_sections("A title", sections),
+                                              strict=True):
+        if len(original) <= share:
+            assert kept == original
+            continue
+        assert len(kept) <= share + 4
+        at = 0
+        for piece in kept.split("…"):
+            piece = piece.strip()
+            found = original.find(piece, at)
+            assert found >= 0, (piece, original)
+            at = found + len(piece)

@@ -5,7 +5,8 @@ Layout under `assets/kbgen/search/`:
   t/<k>.json      compiled postings of the terms that hash to shard k
   p/<k>.json      positions of those terms in phrase fields (only fetched for quoted phrases)
   v/<c>.json      spelling words starting with c, with document frequencies
-  d/<n>.json      article n: url, title, category, type, description, sections (text trimmed)
+  d/<n>.json      article n: url, title, category, type, description, sections (text trimmed
+                  by snippets.kept_sections when the article was indexed)
 """
 
 from __future__ import annotations
@@ -24,8 +25,6 @@ from kbgen.search.schema import PHRASE_FIELDS
 
 FORMAT = 1
 SHARD_BYTES = 6000  # aim for term shards of about this size (before compression)
-TEXT_BUDGET = 1500  # characters of section text kept per article for snippets
-MIN_SECTION_TEXT = 200
 HOT_FILE = "hot.json"  # the terms with the most postings, for the service to load at start
 HOT_TERMS = 500  # on business-central, the 500 largest entries hold three quarters of all postings
 
@@ -129,17 +128,6 @@ def _dump(path: Path, data: Any) -> int:
     return len(text.encode("utf-8"))
 
 
-def _trimmed_sections(sections: list[list[str]]) -> list[list[str]]:
-    share = max(MIN_SECTION_TEXT, TEXT_BUDGET // max(1, len(sections)))
-    out = []
-    for anchor, heading, text in sections:
-        if len(text) > share:
-            cut = text.rfind(" ", 0, share)
-            text = text[: cut if cut > share // 2 else share] + " …"
-        out.append([anchor, heading, text])
-    return out
-
-
 def manifest(lexicon: Lexicon, synonyms: list[list[list[str]]], shards: int,
              stamp: str) -> dict[str, Any]:
     """What every search needs first: counts, analysis lists, filters."""
@@ -200,7 +188,7 @@ def export(lexicon: Lexicon, synonyms: list[list[list[str]]], target: Path,
         written += _dump(fresh / "d" / f"{doc.number}.json", {
             "id": doc.id, "u": meta["url"], "t": meta["title"], "c": meta["category"],
             "y": meta["type"], "d": meta["description"],
-            "s": _trimmed_sections(meta["sections"]),
+            "s": meta["kept"],
         })
         files += 1
     _dump(fresh / HOT_FILE, sorted(encoded, key=lambda t: (-len(encoded[t]), t))[:HOT_TERMS])

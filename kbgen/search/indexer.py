@@ -15,6 +15,7 @@ from kbgen.errors import SearchError
 from kbgen.search.analysis import terms
 from kbgen.search.document import ArticleDoc
 from kbgen.search.schema import build_schema
+from kbgen.search.snippets import kept_sections
 
 INDEX_DIR = "search"
 SYNONYMS_FILE = "synonyms.json"
@@ -43,11 +44,13 @@ def _open_existing(path: Path) -> Index | None:
 
 
 def _article_fields(doc: ArticleDoc, revision: str) -> dict[str, object]:
+    sections = [[s.anchor, s.heading, s.text] for s in doc.sections]
     meta = {
         "url": doc.url, "title": doc.title, "description": doc.description,
         "category": doc.category, "category_title": doc.category_title,
         "type": doc.type, "type_label": doc.type_label,
-        "sections": [[s.anchor, s.heading, s.text] for s in doc.sections],
+        "sections": sections,
+        "kept": kept_sections(doc.title, sections),  # what the browser gets, for its snippets
     }
     spell = "\n".join([doc.title, doc.headings, doc.description, " ".join(doc.tags),
                        " ".join(doc.keywords), doc.body])

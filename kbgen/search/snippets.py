@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
-from kbgen.search.analysis import MAX_LENGTH, MIN_LENGTH, STOPWORDS, TOKEN, normalize, stem
+import math
+import re
+from collections import Counter
+
+from kbgen.search.analysis import (
+    FILLER,
+    MAX_LENGTH,
+    MIN_LENGTH,
+    STOPWORDS,
+    TOKEN,
+    normalize,
+    stem,
+    terms,
+)
 
 SNIPPET_WORDS = 32
 SCAN_CHARS = 1500  # a long section's snippet comes from its beginning
+# What the browser gets of an article's text, for its snippets (the export's article files):
+TEXT_BUDGET = 1500  # characters of section text per article
+MIN_SECTION_TEXT = 200  # at least, per section
+TITLE_WEIGHT = 10  # a title word in a sentence counts ten times a word the section says once
+_SENTENCE = re.compile(r"[^.!?\u2026]*(?:[.!?\u2026]+|$)\s*")
 
 
 def matched_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
@@ -41,3 +59,69 @@ def snippet(text: str, terms: set[str], size: int = SNIPPET_WORDS) -> str:
     end = len(text) if last == len(tokens) else tokens[last - 1][1]
     passage = " ".join(text[begin:end].split())
     return ("… " if begin else "") + passage + (" …" if end < len(text) else "")
+
+
+def _pieces(text: str, longest: int) -> list[str]:
+    """`text` cut into sentences, a sentence longer than `longest` cut again between words."""
+    out = []
+    for match in _SENTENCE.finditer(text):
+        piece = match.group()
+        while len(piece) > longest:
+            cut = piece.rfind(" ", 0, longest)
+            cut = cut + 1 if cut > longest // 2 else longest
+            out.append(piece[:cut])
+            piece = piece[cut:]
+        if piece:
+            out.append(piece)
+    return out
+
+
+def _kept_text(text: str, share: int, likely: dict[str, int]) -> str:
+    """About `share` characters of `text` for the browser's snippets: of the part snippets.py
+    looks at, the sentences that carry the most of the words a search for this article likely
+    uses (a word's weight: `likely` of it, 1 for others, more when the text repeats it), each word
+    counted once, in the order written, "…" where text was left out. Left-over room goes to the
+    other sentences in reading order."""
+    if len(text) <= share:
+        return text
+    pieces = _pieces(text[:SCAN_CHARS], max(40, share // 2))
+    found = [terms(piece) for piece in pieces]
+    counts = Counter(word for words in found for word in words if word not in FILLER)
+    weights = {word: (1 + math.log(n)) * likely.get(word, 1) for word, n in counts.items()}
+    words = [set(found_words) for found_words in found]
+    chosen: set[int] = set()
+    covered: set[str] = set()
+    used = 0
+    while True:  # the heaviest piece that still fits
+        best, best_weight = -1, -1.0
+        for i, piece in enumerate(pieces):
+            if i in chosen or used + len(piece) > share:
+                continue
+            weight = sum(weights.get(word, 0.0) for word in words[i] - covered) + (i == 0)
+            if weight > best_weight:
+                best, best_weight = i, weight
+        if best < 0:
+            break
+        chosen.add(best)
+        covered |= words[best]
+        used += len(pieces[best])
+    kept, previous = [], -1
+    for i in sorted(chosen):
+        if i != previous + 1:
+            kept.append("… ")
+        kept.append(pieces[i])
+        previous = i
+    ended = previous == len(pieces) - 1 and len(text) <= SCAN_CHARS
+    return "".join(kept).strip() + ("" if ended else " …")
+
+
+def kept_sections(title: str, sections: list[list[str]]) -> list[list[str]]:
+    """Each section's text cut to its share of TEXT_BUDGET, keeping the sentences a snippet
+    most likely needs: a customer's question mostly uses the title's and headings' words."""
+    share = max(MIN_SECTION_TEXT, TEXT_BUDGET // max(1, len(sections)))
+    titled = dict.fromkeys(terms(title), 1 + TITLE_WEIGHT)
+    out = []
+    for anchor, heading, text in sections:
+        likely = titled | {word: titled.get(word, 1) + 1 for word in terms(heading)}
+        out.append([anchor, heading, _kept_text(text, share, likely)])
+    return out

@@ -23,7 +23,8 @@ SCAN_CHARS = 1500  # a long section's snippet comes from its beginning
 TEXT_BUDGET = 1500  # characters of section text per article
 MIN_SECTION_TEXT = 200  # at least, per section
 TITLE_WEIGHT = 10  # a title word in a sentence counts ten times a word the section says once
-_SENTENCE = re.compile(r"[^.!?\u2026]*(?:[.!?\u2026]+|$)\s*")
+_ENDS = ".!?\u2026\u3002\uff01\uff1f"  # what ends a sentence: . ! ? … and 。！？
+_SENTENCE = re.compile(f"[^{_ENDS}]*(?:[{_ENDS}]+|$)\\s*")
 
 
 def matched_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
@@ -97,7 +98,8 @@ def _kept_text(text: str, share: int, likely: dict[str, int]) -> str:
         for i, piece in enumerate(pieces):
             if i in chosen or used + len(piece) > share:
                 continue
-            weight = sum(weights.get(word, 0.0) for word in words[i] - covered) + (i == 0)
+            weight = sum(weights.get(word, 0.0) for word in words[i] - covered)
+            weight += i == 0  # the opening sentence, by a little: it sets the context
             if weight > best_weight:
                 best, best_weight = i, weight
         if best < 0:

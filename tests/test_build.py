@@ -285,3 +285,20 @@ def test_alerts_as_writers_slip_them_in(make_kb):
     assert "[!" not in page.split("<!--")[0] and "No quote at all." in page
     assert "[!WARNING] (an alert outside a > quote): 1 in 1 file" in result.stderr
     assert "IMPORTANT" not in result.stderr and "[!NOTE]" not in result.stderr
+
+
+def test_a_comment_across_lines_under_a_step_shows_nothing_of_itself(make_kb):
+    # business-central comments out notes this way; Python-Markdown showed them as text.
+    body = ("1. Open the page.\n\n    <!--Even if you define templates.\n\n"
+            "    > [!NOTE]\n    > An old note.-->\n\n2. Choose a number series.\n\n"
+            "<!-- A short comment -->\n")
+    kb = make_kb({"billing/numbers.md": article("Numbers", body=body)})
+    result = kbgen("build", cwd=kb)
+    assert result.returncode == 0, result.stderr
+    page = html(kb / "site", "billing/numbers")
+    article_html = page.split('<article', 1)[1].split("</article>", 1)[0]
+    assert "templates" not in article_html and "An old note" not in article_html
+    assert "-->" not in article_html.replace("<!-- A short comment -->", "")
+    assert re.search(r"<ol>\s*<li>\s*<p>Open the page.</p>\s*</li>\s*<li>\s*"
+                     r"<p>Choose a number series.</p>", article_html)
+    assert "<!-- A short comment -->" in article_html

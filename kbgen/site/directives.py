@@ -148,6 +148,32 @@ class _Verbatim:
         return False
 
 
+def _without_long_comments(markdown: str) -> str:
+    """`markdown` without the HTML comments that span lines. CommonMark ends such a comment only
+    at its `-->`, across blank lines and inside list items; Python-Markdown shows one indented
+    under a step, or holding a blank line, as text, "<!--" and all. A comment is nobody's content,
+    so it is left out (text after its `-->` stays); a one-line comment stays as written."""
+    out: list[str] = []
+    comment: list[str] = []
+    verbatim = _Verbatim()
+    for line in markdown.split("\n"):
+        code = verbatim.fence
+        if not verbatim.holds(line) or code or verbatim.fence:
+            out.append(line)
+            continue
+        comment.append(line)
+        if verbatim.comment:
+            continue  # not closed yet
+        if len(comment) == 1:
+            out.append(line)
+        else:
+            after = line[line.find("-->") + 3:]
+            if after.strip():
+                out.append(comment[0][:len(comment[0]) - len(comment[0].lstrip())] + after.strip())
+        comment = []
+    return "\n".join(out + comment)  # a comment never closed stays as written
+
+
 def _outside_code_spans(line: str, change: Callable[[str], str]) -> str:
     """`line` with `change` applied to its text but not to its code spans, which show syntax
     as it is written."""
@@ -359,7 +385,8 @@ class DirectiveRewriter:
     def rewrite(self, markdown: str, src_path: str) -> str:
         """Return a page's `markdown` with includes in place, lists as CommonMark reads them
         (`kbgen.site.lists`), and alerts and foreign directives handled."""
-        return self._lines(four_space_lists(self._expand(markdown, src_path, 0)), src_path)
+        expanded = _without_long_comments(self._expand(markdown, src_path, 0))
+        return self._lines(four_space_lists(expanded), src_path)
 
     def _lines(self, markdown: str, src_path: str) -> str:
         lines = markdown.split("\n")

@@ -302,3 +302,22 @@ def test_a_comment_across_lines_under_a_step_shows_nothing_of_itself(make_kb):
     assert re.search(r"<ol>\s*<li>\s*<p>Open the page.</p>\s*</li>\s*<li>\s*"
                      r"<p>Choose a number series.</p>", article_html)
     assert "<!-- A short comment -->" in article_html
+
+
+def test_an_image_whose_alt_text_starts_with_an_exclamation_mark_is_an_image(make_kb):
+    body = ("2. Select **Share** ![!Share to other apps action.](media/share.png) > **Teams**.\n\n"
+            '[![!Note icon.](media/note.png "The menu.")](media/note.png#lightbox)\n\n'
+            "![!Note](media/icon.png)\n")
+    kb = make_kb({"billing/share.md": article("Share", body=body)})
+    media = kb / "docs/billing/media"
+    media.mkdir()
+    for name in ("share.png", "note.png", "icon.png"):
+        (media / name).write_bytes(b"\x89PNG\r\n\x1a\n")
+    result = kbgen("build", cwd=kb)
+    assert result.returncode == 0, result.stderr
+    page = html(kb / "site", "billing/share")
+    assert re.search(r'<img alt="!Share to other apps action." src="[./]*media/share.png"', page)
+    assert re.search(r'<img alt="!Note icon." src="[./]*media/note.png"', page)
+    assert re.search(r'<img alt="!Note" src="[./]*media/icon.png"', page)
+    assert "admonition" not in page.split("<article", 1)[1]
+    assert "[!" not in result.stderr

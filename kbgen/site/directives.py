@@ -33,10 +33,11 @@ _ALERTS = {
 }
 # `> [!NOTE]`; also as some writers slip: `>![!NOTE]`, and `[!NOTE]` on the line above the quote.
 _ALERT_START = re.compile(
-    r"^(?P<indent>[ \t]*)(?P<quote>>?)[ \t]*!?\[!(?P<kind>[A-Za-z]+)\][ \t]*(?P<rest>.*)$")
+    r"^(?P<indent>[ \t]*)(?P<quote>>?)[ \t]*!?\[!(?P<kind>[A-Za-z]+)\](?!\()[ \t]*(?P<rest>.*)$")
 _QUOTE_LINE = re.compile(r"^(?P<indent>[ \t]*)>[ \t]?(?P<text>.*)$")
 INCLUDE = re.compile(r"\[!INCLUDE\s*\[[^\]]*\]\((?P<path>[^)\s]+)\)\]", re.I)
-_BANG_DIRECTIVE = re.compile(r"\[!(?P<kind>[A-Za-z]+)(?:[ \t](?P<argument>[^\]\n]*))?\]")
+# Not the text of an image or link that starts with "!" (`![!Share icon](share.png)`).
+_BANG_DIRECTIVE = re.compile(r"\[!(?P<kind>[A-Za-z]+)(?:[ \t](?P<argument>[^\]\n]*))?\](?!\()")
 # `> [!VIDEO https://...]` alone on its line (DocFX embeds a player): a link to the video.
 _VIDEO_LINE = re.compile(
     r"^(?P<indent>[ \t]*)>?[ \t]*\[!VIDEO[ \t]+(?P<url>[^\]\s]+)[ \t]*\][ \t]*$", re.I)

@@ -44,6 +44,8 @@ Choose the :::image type="icon" source="media/pin.png" border="false"::: icon to
 
 :::image type="content" source="media/chart.png" alt-text="Chart" link="https://example.com/c":::
 
+:::image type="content" source="media/big.png" alt-text="Closed with six colons"::::::
+
 1. Open the report.
 
     :::image source="media\\social analysis.png" alt-text="The report" lightbox="media/big.png":::
@@ -76,6 +78,8 @@ def test_images_render_as_images_resolved_like_any_link(make_kb):
                      content)
     assert '<a href="https://example.com/c"><img alt="Chart" src="../media/chart.png" /></a>' \
         in content
+    # A writer's slip, as in business-central: the closing colons doubled.
+    assert '<p><img alt="Closed with six colons" src="../media/big.png" /></p>' in content
     # In a list item, linked to the picture at full size; the path's backslash and space work.
     assert re.search(r'<li>\s*<p>Open the report.</p>\s*<p><a href="../media/big.png">'
                      r'<img alt="The report" '

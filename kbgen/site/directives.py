@@ -44,7 +44,7 @@ _VIDEO_LINE = re.compile(
 _VIDEO_URL = re.compile(r"https?://[^\s()<>\"'\\]+")
 _VIDEO_LINK = "Watch the video"
 _COLON_DIRECTIVE = re.compile(r"^[ \t]*:::(?P<kind>[a-z][a-z-]*)\b.*$", re.I)
-_COLON_INLINE = re.compile(r":::(?P<kind>[a-z][a-z-]*)\b[^\n]*?:::", re.I)
+_COLON_INLINE = re.compile(r":::(?P<kind>[a-z][a-z-]*)\b[^\n]*?:::+", re.I)  # `::::::` slips too
 _COMPLEX_IMAGE = re.compile(r"^(?P<indent>[ \t]*):::image\b(?P<attributes>(?:(?!:::).)*):::[ \t]*$",
                             re.I)
 _IMAGE_END = re.compile(r"^[ \t]*:::image-end:::[ \t]*$", re.I)

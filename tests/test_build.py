@@ -321,3 +321,15 @@ def test_an_image_whose_alt_text_starts_with_an_exclamation_mark_is_an_image(mak
     assert re.search(r'<img alt="!Note" src="[./]*media/icon.png"', page)
     assert "admonition" not in page.split("<article", 1)[1]
     assert "[!" not in result.stderr
+
+
+def test_a_comment_across_lines_ends_the_table_or_paragraph_before_it(make_kb):
+    body = ("| Option | What it does |\n| --- | --- |\n| **Sync** | Both ways. |\n<!--\n"
+            "### Old settings\nGone. -->\n### Sales orders\n\nText.\n\nOne paragraph\n<!-- a\n"
+            "comment -->\nand the next.\n")
+    kb = make_kb({"billing/sync.md": article("Sync", body=body)})
+    page = html(build(kb), "billing/sync")
+    content = page.split("<article", 1)[1]
+    assert re.search(r"</table>\s*<h3 id=\"sales-orders\">Sales orders", content)
+    assert "<p>One paragraph</p>" in content and "<p>and the next.</p>" in content
+    assert "Old settings" not in content and "Gone." not in content

@@ -153,7 +153,8 @@ def _without_long_comments(markdown: str) -> str:
     """`markdown` without the HTML comments that span lines. CommonMark ends such a comment only
     at its `-->`, across blank lines and inside list items; Python-Markdown shows one indented
     under a step, or holding a blank line, as text, "<!--" and all. A comment is nobody's content,
-    so it is left out (text after its `-->` stays); a one-line comment stays as written."""
+    so it is left out, for a blank line that ends the block before it as the comment did (text
+    after its `-->` stays); a one-line comment stays as written."""
     out: list[str] = []
     comment: list[str] = []
     verbatim = _Verbatim()
@@ -167,7 +168,8 @@ def _without_long_comments(markdown: str) -> str:
             continue  # not closed yet
         if len(comment) == 1:
             out.append(line)
-        else:
+        else:  # a blank line in its place: the comment ended the block before it
+            out.append("")
             after = line[line.find("-->") + 3:]
             if after.strip():
                 out.append(comment[0][:len(comment[0]) - len(comment[0].lstrip())] + after.strip())

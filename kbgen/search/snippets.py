@@ -87,9 +87,9 @@ def _kept_text(text: str, share: int, likely: dict[str, int]) -> str:
         return text
     pieces = _pieces(text[:SCAN_CHARS], max(40, share // 2))
     found = [terms(piece) for piece in pieces]
-    counts = Counter(word for words in found for word in words if word not in FILLER)
-    weights = {word: (1 + math.log(n)) * likely.get(word, 1) for word, n in counts.items()}
-    words = [set(found_words) for found_words in found]
+    counts = Counter(term for piece_terms in found for term in piece_terms if term not in FILLER)
+    weights = {term: (1 + math.log(n)) * likely.get(term, 1) for term, n in counts.items()}
+    words = [set(piece_terms) for piece_terms in found]
     chosen: set[int] = set()
     covered: set[str] = set()
     used = 0

@@ -104,7 +104,8 @@ class Lexicon:
             idf=idf(len(docs), self.n),
             docs=docs,
             weights=[posting_weight(tf[d], self.lengths[d], self.averages) for d in docs],
-            sections=[section_codes(heading.get(d, []), text.get(d, [])) for d in docs],
+            sections=[section_codes(heading.get(d, []), text.get(d, []), "title" in tf[d])
+                      for d in docs],
         )
 
     def positions(self, term: str) -> dict[int, list[list[int]]]:

@@ -7,7 +7,8 @@ from the index: Python and JavaScript then compute bit-identical scores.
 A query is a list of clauses (one per word); a clause matches through alternatives (the word
 itself, its synonyms, a spelling correction, a compound such as "git hub" -> "github"), and the
 best alternative counts. Not every clause has to match: the sum is multiplied by the square of
-the matched share of the query ("OR with a coordination bonus"). Quoted phrases must match.
+the matched share of the query ("OR with a coordination bonus"). An article whose title holds
+every word the query matched through scores TITLE_BONUS more. Quoted phrases must match.
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ FIELDS: dict[str, tuple[float, float]] = {
 }
 FILLER_WEIGHT = 0.4
 COORD = 0.3  # how much matching more of the query counts (0: not at all)
+# A title that holds all of the query ("customer statement" -> "Customer Statement (report)")
+# beats articles that repeat one of its words throughout.
+TITLE_BONUS = 1.0  # a title with all of the query counts double
 SYNONYM_FACTOR = 0.9
 COMPOUND_FACTOR = 1.0
 FUZZY_FACTOR = (1.0, 0.8, 0.6)  # by edit distance
@@ -51,6 +55,9 @@ RARE_DOCS = 2
 COMMONER = 20
 COMPOUND_MAX = 6  # "git hub": both parts this short or shorter
 MAX_SECTIONS = 8  # section references kept per posting
+# Among a posting's section codes: the term is in the article's title (section 0, the intro,
+# has no heading, so `2 * 0 + 1` is free).
+TITLE_CODE = 1
 SCALE = 1000  # posting weights are integers in thousandths
 IDF_SCALE = 10000
 
@@ -59,6 +66,7 @@ def params() -> dict[str, object]:
     """The constants search.js needs to rank exactly as this module does."""
     return {
         "FILLER_WEIGHT": FILLER_WEIGHT, "COORD": COORD, "SYNONYM_FACTOR": SYNONYM_FACTOR,
+        "TITLE_BONUS": TITLE_BONUS, "TITLE_CODE": TITLE_CODE,
         "COMPOUND_FACTOR": COMPOUND_FACTOR, "FUZZY_FACTOR": list(FUZZY_FACTOR),
         "PREFIX_FACTOR": PREFIX_FACTOR, "FUZZY_CANDIDATES": FUZZY_CANDIDATES,
         "PREFIX_CANDIDATES": PREFIX_CANDIDATES, "COMPOUND_MAX": COMPOUND_MAX, "SCALE": SCALE,
@@ -114,12 +122,13 @@ def idf(df: int, n: int) -> int:
     return int(round(math.log(1 + (n - df + 0.5) / (df + 0.5)) * IDF_SCALE))
 
 
-def section_codes(heading: Iterable[int], text: Iterable[int]) -> list[int]:
-    """Sections a term occurs in, as `2 * number + 1` for a heading and `2 * number` for text."""
-    inheading = set(heading)
+def section_codes(heading: Iterable[int], text: Iterable[int], title: bool = False) -> list[int]:
+    """Sections a term occurs in, as `2 * number + 1` for a heading and `2 * number` for text,
+    and TITLE_CODE when it is in the title."""
+    inheading = set(heading) - {0}
     codes = {2 * s + 1 for s in inheading} | {2 * s for s in text if s not in inheading}
     kept = sorted(codes, key=lambda c: (-(c & 1), c))[:MAX_SECTIONS]
-    return sorted(kept)
+    return sorted(kept + [TITLE_CODE] if title else kept)
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
@@ -277,6 +286,8 @@ class Hit:
             assert entry is not None and entry.places is not None
             weight = clause_weight * (entry.idf / IDF_SCALE)
             for code in entry.places[self.doc]:
+                if code == TITLE_CODE:
+                    continue
                 places[code >> 1] = places.get(code >> 1, 0.0) + weight * (1 + (code & 1))
         return min(places, key=lambda s: (-places[s], s)) if places else 0
 
@@ -312,6 +323,7 @@ def rank(clauses: list[Clause], entries: Mapping[str, Entry | None],
         total_weight += value
     totals: dict[int, float] = {}
     matched: dict[int, float] = {}
+    titled: dict[int, float] = {}  # the matched share through terms all in the title
     choices: list[tuple[float, dict[int, Alternative]]] = []  # each clause's weight, alternatives
     for index, clause in enumerate(clauses):
         best: dict[int, float] = {}
@@ -337,10 +349,18 @@ def rank(clauses: list[Clause], entries: Mapping[str, Entry | None],
                 continue
             totals[doc] = totals.get(doc, 0.0) + weight * value
             matched[doc] = matched.get(doc, 0.0) + share
+            if all(_in_title(entries, term, doc) for term in chosen[doc].terms):
+                titled[doc] = titled.get(doc, 0.0) + share
     keep_share = 1 - COORD
-    ranked = [(-(total * (keep_share + COORD * (matched[doc] / total_weight if total_weight
-                                                else 0.0))), doc)
-              for doc, total in totals.items()]
+    title_factor = 1 + TITLE_BONUS
+    ranked = []
+    for doc, total in totals.items():
+        score = total * (keep_share + COORD * (matched[doc] / total_weight if total_weight
+                                               else 0.0))
+        # The same additions in the same order: equal exactly when every clause was in the title.
+        if titled.get(doc) == total_weight:
+            score *= title_factor
+        ranked.append((-score, doc))
     top = sorted(ranked) if limit is None else heapq.nsmallest(limit, ranked)
     return [Hit(doc, -negative, _matched_terms(doc, choices, scores), entries)
             for negative, doc in top], len(ranked)
@@ -357,6 +377,12 @@ def _matched_terms(doc: int, choices: list[tuple[float, dict[int, Alternative]]]
             if doc in scores.get(term, {}):
                 through.append((weight, term))
     return through
+
+
+def _in_title(entries: Mapping[str, Entry | None], term: str, doc: int) -> bool:
+    entry = entries.get(term)
+    places = None if entry is None or entry.places is None else entry.places.get(doc)
+    return places is not None and TITLE_CODE in places
 
 
 def _idf(entries: Mapping[str, Entry | None], term: str) -> int | None:

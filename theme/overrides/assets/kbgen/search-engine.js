@@ -335,6 +335,7 @@ function rankClauses(clauses, entries, keep) {
   for (const doc of [...candidates].sort((a, b) => a - b)) {
     let total = 0.0;
     let matched = 0.0;
+    let titled = null; // the matched share through terms all in the title
     let chosenAny = false;
     clauses.forEach((clause, index) => {
       const [best, chosen] = bestAlternative(clause, scores, doc);
@@ -342,10 +343,16 @@ function rankClauses(clauses, entries, keep) {
       chosenAny = true;
       total += clause.weight * best;
       matched += importance[index];
+      if (chosen.terms.every((term) => scores.get(term)?.get(doc)?.[1].includes(K.TITLE_CODE))) {
+        titled = (titled ?? 0.0) + importance[index];
+      }
     });
     if (!chosenAny) continue; // only postings too weak to count
     const coverage = totalWeight ? matched / totalWeight : 0.0;
-    hits.push({ doc, score: total * (1 - K.COORD + K.COORD * coverage), section: 0, terms: [] });
+    let score = total * (1 - K.COORD + K.COORD * coverage);
+    // The same additions in the same order: equal exactly when every clause was in the title.
+    if (titled === totalWeight) score *= 1 + K.TITLE_BONUS;
+    hits.push({ doc, score, section: 0, terms: [] });
   }
   hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
   // Which terms matched, and in which section, only for the hits a search can show.
@@ -381,6 +388,7 @@ function describeHit(hit, clauses, scores, entries) {
       if (found === undefined) continue;
       hit.terms.push(term);
       for (const code of found[1]) {
+        if (code === K.TITLE_CODE) continue;
         const weight = clause.weight * (entries[term].idf / K.IDF_SCALE);
         sections.set(code >> 1, (sections.get(code >> 1) ?? 0.0) + weight * (1 + (code & 1)));
       }

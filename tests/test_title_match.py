@@ -1,0 +1,72 @@
+"""An article whose title holds the whole query comes before articles that only repeat one of its
+words, in Python and in Chromium alike (business-central's "customer statement" found
+"Customer Statement (report)" 21st, under every article about bank statements)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from conftest import article
+from search_fixtures import BuiltSite, build_kb
+from site_server import static_server
+
+from kbgen.search.searcher import Searcher
+
+STATEMENTS = "\n".join(f"## Statement lines {n}\n\nEach statement line is applied to an open "
+                       f"entry; a statement balance must match the statement file." for n in range(4))
+ARTICLES = {
+    "reports/customer-statement.md": article(
+        "Customer statement (report)", "An overview of what a customer owes.",
+        body="Print it from the list of customers, or send it by email."),
+    "banking/coda.md": article(
+        "Apply CODA statements", "Bank statements in the CODA format.",
+        body=f"Statements from your bank, for a customer or a vendor.\n\n{STATEMENTS}"),
+    "banking/import.md": article(
+        "Import bank statements", "Bring statement files in.",
+        body=f"Import the statement of each bank account.\n\n{STATEMENTS}"),
+}
+# As in business-central, "customer" is in most articles, so it weighs little on its own.
+ARTICLES |= {f"customers/c{n}.md": article(f"Customer task {n}", "For a customer.",
+                                           body=f"Step {n} for the customer card.")
+             for n in range(12)}
+QUERIES = ["customer statement", "statement", "bank statements", "customer", "statement customer"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    return build_kb(tmp_path_factory.mktemp("titles"), ARTICLES)
+
+
+def python_rankings(built: BuiltSite) -> dict[str, list[str]]:
+    with Searcher(built.state) as searcher:
+        return {q: [r["url"] for r in searcher.search(q, limit=10)["results"]] for q in QUERIES}
+
+
+def test_a_title_with_the_whole_query_comes_first(built: BuiltSite):
+    found = python_rankings(built)
+    assert found["customer statement"][0] == "reports/customer-statement/"
+    assert found["statement customer"][0] == "reports/customer-statement/"  # in any order
+    assert found["bank statements"][0] == "banking/import/"
+    # Every title with the one word gets the bonus; then the word's weight decides.
+    assert found["statement"][0].startswith("banking/")
+
+
+@pytest.fixture(scope="module")
+def site(built: BuiltSite) -> Iterator[str]:
+    with static_server(built.site) as url:
+        yield url
+
+
+@pytest.mark.browser
+def test_the_browser_ranks_titles_the_same(page, site: str, built: BuiltSite):
+    page.goto(site)
+    in_browser = page.evaluate(
+        """async (queries) => {
+             const out = {};
+             for (const q of queries) {
+               out[q] = (await window.kbgen.search(q, {limit: 10})).map((r) => r.url);
+             }
+             return out;
+           }""", QUERIES)
+    assert in_browser == python_rankings(built)

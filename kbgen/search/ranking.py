@@ -84,6 +84,7 @@ class Entry:
     weights: list[int]
     sections: list[list[int]]
     scores: dict[int, float] | None = field(default=None, repr=False, compare=False)
+    titles: set[int] | None = field(default=None, repr=False, compare=False)  # in the title
     places: dict[int, list[int]] | None = field(default=None, repr=False, compare=False)
 
 
@@ -298,6 +299,7 @@ def entry_scores(entry: Entry) -> dict[int, float]:
         entry.scores = {doc: term_score(entry.idf, weight)
                         for doc, weight in zip(entry.docs, entry.weights, strict=True)}
         entry.places = dict(zip(entry.docs, entry.sections, strict=True))
+        entry.titles = {doc for doc, codes in entry.places.items() if TITLE_CODE in codes}
     return entry.scores
 
 
@@ -325,10 +327,14 @@ def rank(clauses: list[Clause], entries: Mapping[str, Entry | None],
     matched: dict[int, float] = {}
     titled: dict[int, float] = {}  # the matched share through terms all in the title
     choices: list[tuple[float, dict[int, Alternative]]] = []  # each clause's weight, alternatives
+    no_titles: set[int] = set()
     for index, clause in enumerate(clauses):
         best: dict[int, float] = {}
         chosen: dict[int, Alternative] = {}
+        in_title: dict[int, set[int]] = {}  # per alternative (by id): articles with all its terms
         for alternative in clause.alternatives:
+            in_title[id(alternative)] = set.intersection(*(
+                _titles(entries, term) or no_titles for term in alternative.terms))
             factor, size = alternative.factor, len(alternative.terms)
             if size == 1:
                 values = scores.get(alternative.terms[0], {})
@@ -349,7 +355,7 @@ def rank(clauses: list[Clause], entries: Mapping[str, Entry | None],
                 continue
             totals[doc] = totals.get(doc, 0.0) + weight * value
             matched[doc] = matched.get(doc, 0.0) + share
-            if all(_in_title(entries, term, doc) for term in chosen[doc].terms):
+            if doc in in_title[id(chosen[doc])]:
                 titled[doc] = titled.get(doc, 0.0) + share
     keep_share = 1 - COORD
     title_factor = 1 + TITLE_BONUS
@@ -379,10 +385,9 @@ def _matched_terms(doc: int, choices: list[tuple[float, dict[int, Alternative]]]
     return through
 
 
-def _in_title(entries: Mapping[str, Entry | None], term: str, doc: int) -> bool:
+def _titles(entries: Mapping[str, Entry | None], term: str) -> set[int] | None:
     entry = entries.get(term)
-    places = None if entry is None or entry.places is None else entry.places.get(doc)
-    return places is not None and TITLE_CODE in places
+    return None if entry is None else entry.titles
 
 
 def _idf(entries: Mapping[str, Entry | None], term: str) -> int | None:

@@ -112,3 +112,12 @@ def artifacts() -> Path:
     """Where tests save screenshots for people to look at."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="module")
+def site(built) -> Iterator[str]:
+    """The address of the module's `built` help center, served as a static host would."""
+    from site_server import static_server
+
+    with static_server(built.site) as url:
+        yield url

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote_plus
 
 import pytest
 from search_fixtures import BuiltSite, build_small_kb
-from site_server import static_server
 
 from kbgen.search.searcher import Searcher
 
@@ -20,12 +19,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     return build_small_kb(tmp_path_factory.mktemp("browser-search"))
 
 
-@pytest.fixture(scope="module")
-def site(built: BuiltSite) -> Iterator[str]:
-    with static_server(built.site) as url:
-        yield url
-
-
 def open_search(page, site: str, path: str = "billing/invoices/") -> object:
     page.goto(site + path)
     box = page.locator("[data-kb-search] [data-kb-search-input]")
@@ -34,10 +27,12 @@ def open_search(page, site: str, path: str = "billing/invoices/") -> object:
 
 
 def type_query(page, site: str, query: str) -> object:
-    """Open the header search, type `query` and wait for the first result; returns the box."""
+    """Open the header search, type `query` and wait for the results for all of it (results come
+    as letters are typed; a link carries the words it was found for in `?h=`); returns the box."""
     box = open_search(page, site)
     box.type(query)
-    page.locator("#kb-search-results [role=option]").first.wait_for()
+    words = quote_plus(query.strip())
+    page.locator(f'#kb-search-results a[data-kb-result][href*="h={words}"]').first.wait_for()
     return box
 
 

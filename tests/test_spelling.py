@@ -3,12 +3,9 @@ alike; and words that name JavaScript's built-in object members are searched lik
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from conftest import article
 from search_fixtures import BuiltSite, build_kb
-from site_server import static_server
 
 from kbgen.search.searcher import Searcher
 
@@ -76,12 +73,6 @@ def test_javascript_member_names_are_ordinary_words(built: BuiltSite):
     answers = python_answers(built)
     assert answers["constructor"][2][0] == "account/constructor/"
     assert answers["valueof"][1] == 0
-
-
-@pytest.fixture(scope="module")
-def site(built: BuiltSite) -> Iterator[str]:
-    with static_server(built.site) as url:
-        yield url
 
 
 @pytest.mark.browser

@@ -4,17 +4,15 @@ words, in Python and in Chromium alike (business-central's "customer statement" 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from conftest import article
 from search_fixtures import BuiltSite, build_kb
-from site_server import static_server
 
 from kbgen.search.searcher import Searcher
 
-STATEMENTS = "\n".join(f"## Statement lines {n}\n\nEach statement line is applied to an open "
-                       f"entry; a statement balance must match the statement file." for n in range(4))
+STATEMENTS = "\n".join(
+    f"## Statement lines {n}\n\nEach statement line is applied to an open entry; "
+    "a statement balance must match the statement file." for n in range(4))
 ARTICLES = {
     "reports/customer-statement.md": article(
         "Customer statement (report)", "An overview of what a customer owes.",
@@ -50,12 +48,6 @@ def test_a_title_with_the_whole_query_comes_first(built: BuiltSite):
     assert found["bank statements"][0] == "banking/import/"
     # Every title with the one word gets the bonus; then the word's weight decides.
     assert found["statement"][0].startswith("banking/")
-
-
-@pytest.fixture(scope="module")
-def site(built: BuiltSite) -> Iterator[str]:
-    with static_server(built.site) as url:
-        yield url
 
 
 @pytest.mark.browser

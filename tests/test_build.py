@@ -150,7 +150,7 @@ def test_includes_are_resolved_and_unknown_directives_warned_once_per_kind(make_
     files = {f"billing/p{i}.md": article(f"Page {i}", body=body) for i in range(3)}
     files["billing/p3.md"] = article(
         "Page 3", "Billing in [!INCLUDE[prod](../includes/prod.md)], **step** by step.",
-        body="See [!VIDEO javascript:alert(1)] here.\n")
+        body="See [!VIDEO javascript:alert(1)] here.\n\nIn [!INCLUDE[prod]:(../includes/prod.md)].\n")
     files["includes/prod.md"] = "Business Central"
     kb = make_kb(files)
     result = kbgen("build", cwd=kb)
@@ -166,6 +166,9 @@ def test_includes_are_resolved_and_unknown_directives_warned_once_per_kind(make_
     assert "<blockquote>" not in page
     assert "[!VIDEO]: " not in result.stderr
     assert result.stderr.count("[!VIDEO] (without a web address): 1 in 1 file") == 1
+    # An include written otherwise (a slip in business-central) shows as written, and is named.
+    assert ("[!INCLUDE] (not written [!INCLUDE[name](file.md)], so shown as text): 1 in 1 file "
+            "(first in billing/p3.md)") in result.stderr
     assert "Traceback" not in result.stderr
     assert not (kb / "site/includes").exists()
     # An include in a description is put in place too, as plain text.

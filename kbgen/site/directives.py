@@ -36,6 +36,8 @@ _ALERT_START = re.compile(
     r"^(?P<indent>[ \t]*)(?P<quote>>?)[ \t]*!?\[!(?P<kind>[A-Za-z]+)\](?!\()[ \t]*(?P<rest>.*)$")
 _QUOTE_LINE = re.compile(r"^(?P<indent>[ \t]*)>[ \t]?(?P<text>.*)$")
 INCLUDE = re.compile(r"\[!INCLUDE\s*\[[^\]]*\]\((?P<path>[^)\s]+)\)\]", re.I)
+_ANY_INCLUDE = re.compile(r"\[!INCLUDE\b", re.I)
+_MALFORMED_INCLUDE = "[!INCLUDE] (not written [!INCLUDE[name](file.md)], so shown as text)"
 # Not the text of an image or link that starts with "!" (`![!Share icon](share.png)`).
 _BANG_DIRECTIVE = re.compile(r"\[!(?P<kind>[A-Za-z]+)(?:[ \t](?P<argument>[^\]\n]*))?\](?!\()")
 # `> [!VIDEO https://...]` alone on its line (DocFX embeds a player): a link to the video.
@@ -303,7 +305,12 @@ class DirectiveRewriter:
             blank = prefix.rstrip() if ">" in prefix else ""
             return "\n".join([first, *(prefix + x if x.strip() else blank for x in rest)])
 
-        return _outside_code_spans(line, lambda text: INCLUDE.sub(include, text))
+        def expand(text: str) -> str:
+            if len(_ANY_INCLUDE.findall(text)) > len(INCLUDE.findall(text)):
+                self._tally.add(_MALFORMED_INCLUDE, src_path)
+            return INCLUDE.sub(include, text)
+
+        return _outside_code_spans(line, expand)
 
     def _expand(self, markdown: str, src_path: str, depth: int) -> str:
         """`markdown` with every include in place, as DocFX reads it, before any other pass."""

@@ -93,3 +93,19 @@ def test_columns_sit_side_by_side_and_stack_on_a_phone(make_kb, browser):
     assert right["width"] > left["width"]  # span="2"
     top, bottom = boxes["phone"]
     assert bottom["y"] >= top["y"] + top["height"] and abs(bottom["x"] - top["x"]) < 5
+
+
+def test_a_div_quote_is_its_content_without_the_quote(make_kb):
+    # As business-central writes a wide table in a step: DocFX makes the quote a <div>.
+    body = ("1. Enter the address.\n\n    > [!div class=\"mx-tdBreakAll\"]\n"
+            "    > |Type|Example|\n    > |---|---|\n    > |SOAP|`https://example.com/ws`|\n\n"
+            "2. Choose **Send**.\n\n> [!DIV class=\"mx-imgBorder\"]\n> Text in a bordered box.\n")
+    kb = make_kb({"billing/wide.md": article("Wide", body=body)})
+    result = kbgen("build", cwd=kb)
+    assert result.returncode == 0, result.stderr
+    content = html(kb / "site", "billing/wide").split("<article", 1)[1]
+    assert re.search(r"<li>\s*<p>Enter the address.</p>\s*<table>.*<td>SOAP</td>.*</table>\s*"
+                     r"</li>\s*<li>\s*<p>Choose <strong>Send</strong>.</p>", content, re.S)
+    assert "<p>Text in a bordered box.</p>" in content
+    assert "<blockquote>" not in content and "[!" not in content and "mx-" not in content
+    assert "[!DIV]" not in result.stderr

@@ -34,6 +34,7 @@ _ALERTS = {
 # `> [!NOTE]`; also as some writers slip: `>![!NOTE]`, and `[!NOTE]` on the line above the quote.
 _ALERT_START = re.compile(
     r"^(?P<indent>[ \t]*)(?P<quote>>?)[ \t]*!?\[!(?P<kind>[A-Za-z]+)\](?!\()[ \t]*(?P<rest>.*)$")
+_DIV_START = re.compile(r"^(?P<indent>[ \t]*)>[ \t]*\[!div\b[^\]\n]*\][ \t]*$", re.I)
 _QUOTE_LINE = re.compile(r"^(?P<indent>[ \t]*)>[ \t]?(?P<text>.*)$")
 INCLUDE = re.compile(r"\[!INCLUDE\s*\[[^\]]*\]\((?P<path>[^)\s]+)\)\]", re.I)
 _ANY_INCLUDE = re.compile(r"\[!INCLUDE\b", re.I)
@@ -121,6 +122,24 @@ def _alert_block(lines: list[str], start: int) -> tuple[list[str], int] | None:
     body = four_space_lists("\n".join(body)).split("\n")
     out = ["", head, ""] + [f"{indent}    {text}" if text.strip() else "" for text in body] + [""]
     return out, end
+
+
+def _div_block(lines: list[str], start: int) -> tuple[list[str], int] | None:
+    """A DocFX `> [!div class="..."]` quote at `start`: its content, out of the quote (DocFX
+    makes the quote a `<div>` with the class, styling of its own site that kbgen leaves out)."""
+    match = _DIV_START.match(lines[start])
+    if not match:
+        return None
+    indent = match.group("indent")
+    body = []
+    end = start + 1
+    while end < len(lines):
+        quoted = _QUOTE_LINE.match(lines[end])
+        if not quoted or quoted.group("indent") != indent or "[!" in quoted.group("text")[:3]:
+            break
+        body.append(quoted.group("text"))
+        end += 1
+    return ["", *(f"{indent}{text}" if text.strip() else "" for text in body), ""], end
 
 
 def _video_link(url: str) -> str | None:
@@ -410,7 +429,7 @@ class DirectiveRewriter:
                 i += 1
                 continue
             if "[!" in line:
-                block = _alert_block(lines, i)
+                block = _alert_block(lines, i) or _div_block(lines, i)
                 if block:
                     converted, i = block
                     out.extend(self._inline(x, src_path) for x in converted)

@@ -150,7 +150,8 @@ def test_includes_are_resolved_and_unknown_directives_warned_once_per_kind(make_
     files = {f"billing/p{i}.md": article(f"Page {i}", body=body) for i in range(3)}
     files["billing/p3.md"] = article(
         "Page 3", "Billing in [!INCLUDE[prod](../includes/prod.md)], **step** by step.",
-        body="See [!VIDEO javascript:alert(1)] here.\n\nIn [!INCLUDE[prod]:(../includes/prod.md)].\n")
+        body=("See [!VIDEO javascript:alert(1)] here.\n\n"
+              "In [!INCLUDE[prod]:(../includes/prod.md)].\n"))
     files["includes/prod.md"] = "Business Central"
     kb = make_kb(files)
     result = kbgen("build", cwd=kb)
@@ -294,11 +295,12 @@ def test_a_comment_across_lines_under_a_step_shows_nothing_of_itself(make_kb):
     # business-central comments out notes this way; Python-Markdown showed them as text.
     body = ("1. Open the page.\n\n    <!--Even if you define templates.\n\n"
             "    > [!NOTE]\n    > An old note.-->\n\n2. Choose a number series.\n\n"
-            "<!-- A short comment -->\n")
+            "<!-- A short comment -->\n\n<!--\n```\nold code\n```\n-->\n")
     page = html(build(make_kb({"billing/numbers.md": article("Numbers", body=body)})),
                 "billing/numbers")
     article_html = page.split('<article', 1)[1].split("</article>", 1)[0]
     assert "templates" not in article_html and "An old note" not in article_html
+    assert "old code" not in article_html  # a fence in a comment is more of the comment
     assert "-->" not in article_html.replace("<!-- A short comment -->", "")
     assert re.search(r"<ol>\s*<li>\s*<p>Open the page.</p>\s*</li>\s*<li>\s*"
                      r"<p>Choose a number series.</p>", article_html)

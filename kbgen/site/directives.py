@@ -158,14 +158,17 @@ class _Verbatim:
 
     def holds(self, line: str) -> bool:
         """Whether `line` is code, a fence or a comment (given the lines before it)."""
+        if self.comment:  # a fence in a comment is more of the comment
+            self.comment = "-->" not in line
+            self.opened = False
+            return True
         in_code = self.fence
         self.fence = _fence_after(line, self.fence)
         self.opened = bool(self.fence and not in_code)
         if in_code or self.fence:
             return True
-        if self.comment or line.lstrip().startswith("<!--"):
-            after = line if self.comment else line[line.find("<!--") + 4:]
-            self.comment = "-->" not in after
+        if line.lstrip().startswith("<!--"):
+            self.comment = "-->" not in line[line.find("<!--") + 4:]
             return True
         return False
 

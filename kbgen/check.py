@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from kbgen.articles import Problem, is_landing_source, is_snippet, is_toc, parse_article
-from kbgen.site.directives import INCLUDE
+from kbgen.site.directives import CODE_SPAN, INCLUDE
 
 _LINK = re.compile(r"\]\((?P<target>[^)\s#?]+\.md)(?:#[^)\s]*)?(?:\s+\"[^\"]*\")?\)")
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
@@ -22,6 +22,7 @@ def _broken_links(src_path: str, text: str, existing: set[str], shown_root: str)
             continue
         if in_fence:
             continue
+        line = CODE_SPAN.sub("", line)  # code shows the syntax; the build leaves it as written
         for match in INCLUDE.finditer(line):
             target = match.group("path")
             if _resolved(src_path, target) not in existing:

@@ -75,7 +75,8 @@ def test_check_lists_every_problem_and_exits_1(make_kb):
         "billing/refunds.md": BAD_FILES["bad type"][0],
         "billing/empty.md": "",
         "billing/invoices.md": GOOD + "\nSee [missing](nowhere.md).\n"
-                               "[!INCLUDE [terms](../includes/terms.md)]\n",
+                               "[!INCLUDE [terms](../includes/terms.md)]\n"
+                               "Write `[!INCLUDE[name](file.md)]` or `[text](other.md)`.\n",
     })
     result = kbgen("check", cwd=kb)
     assert result.returncode == 1
@@ -85,6 +86,7 @@ def test_check_lists_every_problem_and_exits_1(make_kb):
     assert ("docs/billing/invoices.md:8: [!INCLUDE] of '../includes/terms.md': no such file"
             in result.stdout)
     assert "link to '../includes/terms.md'" not in result.stdout
+    assert "file.md" not in result.stdout and "other.md" not in result.stdout  # code, as written
     assert "Checked 3 articles: 4 problems." in result.stdout
 
 

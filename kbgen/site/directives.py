@@ -51,7 +51,7 @@ _COLON_INLINE = re.compile(r":::(?P<kind>[a-z][a-z-]*)\b[^\n]*?:::+", re.I)  # `
 _COMPLEX_IMAGE = re.compile(r"^(?P<indent>[ \t]*):::image\b(?P<attributes>(?:(?!:::).)*):::[ \t]*$",
                             re.I)
 _IMAGE_END = re.compile(r"^[ \t]*:::image-end:::[ \t]*$", re.I)
-_CODE_SPAN = re.compile(r"(`+[^`]*`+)")
+CODE_SPAN = re.compile(r"(`+[^`]*`+)")
 # A fence's info string of several plain words ("```Prompt example"): CommonMark takes the first
 # for the language and ignores the rest; SuperFences does not see a fence there at all.
 _INFO_WORDS = re.compile(r"^(?P<opening>[ \t]*(?:`{3,}|~{3,})[ \t]*[\w+#.-]+)[ \t]+[\w ]+$")
@@ -206,7 +206,7 @@ def _outside_code_spans(line: str, change: Callable[[str], str]) -> str:
     as it is written."""
     if "`" not in line:
         return change(line)
-    parts = _CODE_SPAN.split(line)
+    parts = CODE_SPAN.split(line)
     return "".join(part if i % 2 else change(part) for i, part in enumerate(parts))
 
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import article
+from conftest import ROOT, article
 
 from kbgen.articles import parse_article
 
@@ -129,3 +129,9 @@ def test_markdown_marks_in_a_description_are_left_out():
     assert parsed.article.description == (
         "Delete a workflow whose steps have a Completed status; "
         "see Workflows, kbgen check and the guide for VERI*FACTU.")
+
+
+def test_the_sample_help_center_checks_clean():
+    result = kbgen("check", cwd=ROOT)
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.rstrip().endswith(": 0 problems.")

@@ -24,11 +24,18 @@ ARTICLES = {
         "Import bank statements", "Bring statement files in.",
         body=f"Import the statement of each bank account.\n\n{STATEMENTS}"),
 }
+# "stat" is a word of three articles (not a rare one, that might be a typo), and the start of
+# "statement".
+ARTICLES |= {f"banking/stat{n}.md": article(f"Payment codes {n}", "Codes for the central bank.",
+                                            body="Each payment carries a stat code.")
+             for n in range(3)}
 # As in business-central, "customer" is in most articles, so it weighs little on its own.
 ARTICLES |= {f"customers/c{n}.md": article(f"Customer task {n}", "For a customer.",
                                            body=f"Step {n} for the customer card.")
              for n in range(12)}
 QUERIES = ["customer statement", "statement", "bank statements", "customer", "statement customer"]
+# As the search box sends them while letters are typed: the last word may go on.
+TYPED = ["customer stat", "customer st", "bank state"]
 
 
 @pytest.fixture(scope="module")
@@ -36,29 +43,39 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     return build_kb(tmp_path_factory.mktemp("titles"), ARTICLES)
 
 
-def python_rankings(built: BuiltSite) -> dict[str, list[str]]:
+def python_rankings(built: BuiltSite, typed: bool = False) -> dict[str, list[str]]:
     with Searcher(built.state) as searcher:
-        return {q: [r["url"] for r in searcher.search(q, limit=10)["results"]] for q in QUERIES}
+        return {q: [r["url"] for r in searcher.search(q, limit=10, prefix=typed)["results"]]
+                for q in (TYPED if typed else QUERIES)}
 
 
 def test_a_title_with_the_whole_query_comes_first(built: BuiltSite):
     found = python_rankings(built)
     assert found["customer statement"][0] == "reports/customer-statement/"
     assert found["statement customer"][0] == "reports/customer-statement/"  # in any order
-    assert found["bank statements"][0] == "banking/import/"
+    assert found["bank statements"][0].startswith("banking/import/")
     # Every title with the one word gets the bonus; then the word's weight decides.
     assert found["statement"][0].startswith("banking/")
+
+
+def test_a_word_still_being_typed_goes_on_even_when_it_is_a_word_already(built: BuiltSite):
+    # "stat" is a word of this help center, and the start of "statement".
+    found = python_rankings(built, typed=True)
+    assert found["customer stat"][0] == "reports/customer-statement/"
+    assert found["customer st"][0] == "reports/customer-statement/"
+    assert found["bank state"][0].startswith("banking/import/")
 
 
 @pytest.mark.browser
 def test_the_browser_ranks_titles_the_same(page, site: str, built: BuiltSite):
     page.goto(site)
-    in_browser = page.evaluate(
-        """async (queries) => {
-             const out = {};
-             for (const q of queries) {
-               out[q] = (await window.kbgen.search(q, {limit: 10})).map((r) => r.url);
-             }
-             return out;
-           }""", QUERIES)
-    assert in_browser == python_rankings(built)
+    for typed in (False, True):
+        in_browser = page.evaluate(
+            """async ([queries, prefix]) => {
+                 const out = {};
+                 for (const q of queries) {
+                   out[q] = (await window.kbgen.search(q, {limit: 10, prefix})).map((r) => r.url);
+                 }
+                 return out;
+               }""", [TYPED if typed else QUERIES, typed])
+        assert in_browser == python_rankings(built, typed)

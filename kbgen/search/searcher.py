@@ -95,10 +95,10 @@ class Searcher:
         corrections: dict[str, list[tuple[str, int]]] = {}
         completions: dict[str, list[str]] = {}
         for word, rarity in ranking.doubtful_words(plan, entries).items():
-            vocabulary = lexicon.words_like(word)
-            corrections[word] = ranking.fuzzy_candidates(word, vocabulary, rarity)
-            if plan.prefix and word == plan.words[-1]:
-                completions[word] = ranking.prefix_candidates(word, vocabulary)
+            corrections[word] = ranking.fuzzy_candidates(word, lexicon.words_like(word), rarity)
+        if plan.prefix:  # the last word may be the start of a longer one, known or not
+            last = plan.words[-1]
+            completions[last] = ranking.prefix_candidates(last, lexicon.words_like(last))
         for found in [*corrections.values()]:
             for other, _ in found:
                 entries.setdefault(stem(other), lexicon.entry(stem(other)))

@@ -122,14 +122,14 @@ export class Engine {
     const completions = table();
     const doubtful = doubtfulWords(plan, entries);
     const unknown = [...doubtful.keys()];
-    // One round trip for every doubtful word's spelling list, not one each.
-    const vocabularies = await Promise.all(unknown.map((word) => this.vocabulary(word)));
-    for (const [i, word] of unknown.entries()) {
-      const vocabulary = vocabularies[i];
-      corrections[word] = fuzzyCandidates(word, vocabulary, doubtful.get(word));
-      if (plan.prefix && word === plan.words[plan.words.length - 1]) {
-        completions[word] = prefixCandidates(word, vocabulary);
-      }
+    // The last word may be the start of a longer one, known or not.
+    const last = plan.prefix ? plan.words[plan.words.length - 1] : null;
+    const spelled = last === null || doubtful.has(last) ? unknown : [...unknown, last];
+    // One round trip for every spelling list needed, not one each.
+    const vocabularies = await Promise.all(spelled.map((word) => this.vocabulary(word)));
+    for (const [i, word] of spelled.entries()) {
+      if (doubtful.has(word)) corrections[word] = fuzzyCandidates(word, vocabularies[i], doubtful.get(word));
+      if (word === last) completions[word] = prefixCandidates(word, vocabularies[i]);
     }
     const more = [];
     for (const found of Object.values(corrections)) for (const [w] of found) more.push(stem(w));

@@ -41,7 +41,8 @@ LATER_QUERIES = [
 ]
 TYPED_QUERIES = ["item tracking lines", "dimension values", "shipping agents",
                  "chart of accounts", "sales quote to order"]
-SEARCH_SCRIPTS = ("search.js", "search-engine.js", "snippets.js", "porter.js")
+SEARCH_SCRIPTS = ("search.js", "search-engine.js", "spelling.js", "snippets.js", "shared.js",
+                  "porter.js")
 
 _RESOURCES = """() => performance.getEntriesByType('resource').map(e => ({
     name: e.name, transfer: e.transferSize, encoded: e.encodedBodySize,

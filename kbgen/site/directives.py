@@ -106,14 +106,8 @@ def _alert_block(lines: list[str], start: int) -> tuple[list[str], int] | None:
         if match.group("rest").strip() or not below or below.group("indent") != indent:
             return None
     kind, title = _ALERTS[match.group("kind").lower()]
-    body = [match.group("rest")] if match.group("rest").strip() else []
-    end = start + 1
-    while end < len(lines):
-        quoted = _QUOTE_LINE.match(lines[end])
-        if not quoted or quoted.group("indent") != indent or _ALERT_START.match(lines[end]):
-            break
-        body.append(quoted.group("text"))
-        end += 1
+    quoted, end = _quoted(lines, start + 1, indent)
+    body = ([match.group("rest")] if match.group("rest").strip() else []) + quoted
     # One to three spaces in is not inside a list (`kbgen.site.lists` moved those to four), and
     # an admonition must start at the margin; five to seven in is the item's content a space or
     # so further (`10. ` takes four), where Python-Markdown would not see an admonition at all.
@@ -131,15 +125,22 @@ def _div_block(lines: list[str], start: int) -> tuple[list[str], int] | None:
     if not match:
         return None
     indent = match.group("indent")
+    body, end = _quoted(lines, start + 1, indent)
+    return ["", *(f"{indent}{text}" if text.strip() else "" for text in body), ""], end
+
+
+def _quoted(lines: list[str], start: int, indent: str) -> tuple[list[str], int]:
+    """The text of the `>` lines at `indent` from `start` on, up to the first line that is not
+    one or that starts an alert; and the index of that line."""
     body = []
-    end = start + 1
+    end = start
     while end < len(lines):
         quoted = _QUOTE_LINE.match(lines[end])
-        if not quoted or quoted.group("indent") != indent or "[!" in quoted.group("text")[:3]:
+        if not quoted or quoted.group("indent") != indent or _ALERT_START.match(lines[end]):
             break
         body.append(quoted.group("text"))
         end += 1
-    return ["", *(f"{indent}{text}" if text.strip() else "" for text in body), ""], end
+    return body, end
 
 
 def _video_link(url: str) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 from pathlib import Path
 from urllib.parse import quote_plus
@@ -9,7 +10,9 @@ from urllib.parse import quote_plus
 import pytest
 from search_fixtures import BuiltSite, build_small_kb
 
+from kbgen.search.analysis import normalize, stem
 from kbgen.search.searcher import Searcher
+from kbgen.search.snippets import snippet
 
 pytestmark = pytest.mark.browser
 
@@ -151,3 +154,33 @@ def test_the_browser_ranks_special_queries_exactly_as_python(page, site: str, bu
             assert [[r["url"], r["score"], r["snippet"]] for r in answer["results"]] == results, \
                 query
             assert (answer["total"], answer["did_you_mean"]) == (total, suggestion), query
+
+
+def _texts(count: int) -> list[tuple[str, list[str]]]:
+    """Section texts of words, punctuation and line breaks (table cells, list items), each with
+    the stems a query matched in it."""
+    rng = random.Random(7)
+    words = ("the refund of an order arrives late; customers' invoices post Dimension Value "
+             "Code 108 café über how do I get my money back reminders").split()
+    marks = ["", "", "", "", ".", ",", ":", ";", "?", "!", "…", "\n", "\n", ". \n"]
+    out = []
+    for _ in range(count):
+        text = " ".join(rng.choice(words) + rng.choice(marks) for _ in range(rng.randint(1, 120)))
+        out.append((text, sorted({stem(normalize(w)) for w in rng.sample(words, 3)})))
+    return out
+
+
+def test_the_browser_cuts_and_joins_snippets_exactly_as_python(page, site: str):
+    page.goto(site)
+    cases = _texts(300)
+    in_browser = page.evaluate(
+        """async (cases) => {
+             const root = new URL("assets/kbgen/", location.href).href;
+             const { Engine } = await import(root + "search-engine.js");
+             const { snippet } = await import(root + "snippets.js");
+             const engine = new Engine(root + "search/");
+             await engine.load();
+             return cases.map(([text, terms]) => snippet(engine, text, new Set(terms)));
+           }""", [list(case) for case in cases])
+    for (text, terms), answer in zip(cases, in_browser, strict=True):
+        assert answer == snippet(text, set(terms)), text

@@ -19,7 +19,7 @@ from kbgen.search import indexer
 from kbgen.search.document import ArticleDoc, Section, html_sections
 from kbgen.search.indexer import build_index, open_index
 from kbgen.search.searcher import Searcher
-from kbgen.search.snippets import MIN_SECTION_TEXT, TEXT_BUDGET, kept_sections
+from kbgen.search.snippets import MIN_SECTION_TEXT, TEXT_BUDGET, kept_sections, snippet
 
 
 def _doc(number: int, text: str = "") -> ArticleDoc:
@@ -55,6 +55,27 @@ def test_sections_come_from_the_rendered_headings_with_their_anchors():
         ("", ""), ("request", "Request a refund"), ("x", "Deeper")]
     assert sections[1].text == "Open Orders."
     assert "ignored" not in " ".join(s.text for s in sections)
+
+
+def test_a_wrapped_line_goes_on_and_a_table_cell_is_set_off_in_a_snippet():
+    html = ("<p>Set the <b>Posting Date</b>\nfield before you post\nthe journal.</p>"
+            "<table><tr><th>Field</th><th>Description</th></tr>"
+            "<tr><td>Posting Date</td><td>The date the entry is posted on.</td></tr></table>")
+    (section,) = html_sections(html)
+    assert section.text == ("Set the Posting Date field before you post the journal.\n"
+                            "Field\nDescription\nPosting Date\nThe date the entry is posted on.")
+    assert snippet(section.text, {"post"}) == (
+        "Set the Posting Date field before you post the journal. Field · Description · "
+        "Posting Date · The date the entry is posted on.")
+
+
+def test_a_snippet_starts_at_its_sentence_when_that_is_near():
+    text = ("Opening words. " * 20 + "Customers who pay late get a reminder. "
+            + "Closing words follow here. " * 20)
+    assert snippet(text, {"remind"}, size=12) == (
+        "… Customers who pay late get a reminder. Closing words follow here. Closing …")
+    far = "Opening words. " * 20 + " ".join(["word"] * 30) + " reminder " + "end " * 30
+    assert snippet(far, {"remind"}, size=8).startswith("… word word word reminder end")
 
 
 def test_terminal_table_borders_are_not_text():

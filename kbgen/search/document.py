@@ -75,9 +75,12 @@ class _SectionParser(HTMLParser):
         self._anchor = ""
         self._skip = 0
         self._headerlink = 0
+        self._pre = 0  # inside <pre>, where a line break is one; elsewhere it is a space
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
+        if tag == "pre":
+            self._pre += 1
         if tag in _SKIP_TAGS:
             self._skip += 1
         elif tag == "a" and "headerlink" in (attributes.get("class") or ""):
@@ -89,6 +92,8 @@ class _SectionParser(HTMLParser):
             self._text.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "pre":
+            self._pre = max(0, self._pre - 1)
         if tag in _SKIP_TAGS:
             self._skip = max(0, self._skip - 1)
         elif tag == "a" and self._headerlink:
@@ -107,6 +112,8 @@ class _SectionParser(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._skip or self._headerlink:
             return
+        if not self._pre:  # a line the writer wrapped goes on in the same paragraph
+            data = data.replace("\r", " ").replace("\n", " ")
         (self._heading if self._heading is not None else self._text).append(data)
 
     def _close(self) -> None:

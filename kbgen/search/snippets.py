@@ -25,6 +25,8 @@ MIN_SECTION_TEXT = 200  # at least, per section
 TITLE_WEIGHT = 10  # a title word in a sentence counts ten times a word the section says once
 _ENDS = ".!?\u2026\u3002\uff01\uff1f"  # what ends a sentence: . ! ? … and 。！？
 _SENTENCE = re.compile(f"[^{_ENDS}]*(?:[{_ENDS}]+|$)\\s*")
+LOOK_BACK = 10  # words: a snippet starts at its sentence's start when that is this near
+_CLAUSE_ENDS = _ENDS + ":;,"  # a line ending so runs on into the next; others get " · "
 
 
 def matched_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
@@ -54,12 +56,31 @@ def snippet(text: str, terms: set[str], size: int = SNIPPET_WORDS) -> str:
     for index, flag in enumerate(flags):
         count = sum(flags[index:index + size]) if flag else 0
         if count > best_count:
-            first, best_count = max(0, index - 3), count
+            first, best_count = _opening(text, tokens, index), count
     last = min(len(tokens), first + size)
     begin = 0 if first == 0 else tokens[first][0]
     end = len(text) if last == len(tokens) else tokens[last - 1][1]
-    passage = " ".join(text[begin:end].split())
-    return ("… " if begin else "") + passage + (" …" if end < len(text) else "")
+    return ("… " if begin else "") + _flowing(text[begin:end]) + (" …" if end < len(text) else "")
+
+
+def _opening(text: str, tokens: list[tuple[int, int]], index: int) -> int:
+    """Where a snippet around word `index` starts: its sentence's (or line's) first word, if that
+    is at most LOOK_BACK words back; else three words back."""
+    for i in range(index, max(-1, index - LOOK_BACK - 1), -1):
+        if i == 0 or any(c in _ENDS or c == "\n" for c in text[tokens[i - 1][1]:tokens[i][0]]):
+            return i
+    return max(0, index - 3)
+
+
+def _flowing(text: str) -> str:
+    """`text` on one line: a line that ends without punctuation (a table cell, a list item, a
+    heading) is set off from the next by " · " rather than run into it."""
+    out = ""
+    for line in filter(None, (" ".join(line.split()) for line in text.split("\n"))):
+        if out:
+            out += " " if out[-1] in _CLAUSE_ENDS else " · "
+        out += line
+    return out
 
 
 def _pieces(text: str, longest: int) -> list[str]:

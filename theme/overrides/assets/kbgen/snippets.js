@@ -5,6 +5,9 @@ import { stem } from "./porter.js";
 // The tokenizer (analysis.py `TOKEN`), shared with the engine.
 export const TOKEN = /[\p{L}\p{N}]+(?:['\u2019][\p{L}\p{N}]+)*/gu;
 const SNIPPET_WORDS = 32;
+const LOOK_BACK = 10; // words: a snippet starts at its sentence's start when that is this near
+const ENDS = ".!?\u2026\u3002\uff01\uff1f"; // what ends a sentence (snippets.py `_ENDS`)
+const CLAUSE_ENDS = ENDS + ":;,"; // a line ending so runs on into the next; others get " · "
 const escapeHtml = (s) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 // Stemming changes only a word's ending, never its first letter (snippets.py): a word that starts
@@ -61,11 +64,33 @@ export function snippet(engine, text, terms, size = SNIPPET_WORDS) {
   flags.forEach((flag, index) => {
     if (!flag) return;
     const count = flags.slice(index, index + size).filter(Boolean).length;
-    if (count > bestCount) { first = Math.max(0, index - 3); bestCount = count; }
+    if (count > bestCount) { first = opening(text, tokens, index); bestCount = count; }
   });
   const last = Math.min(tokens.length, first + size);
   const begin = first === 0 ? 0 : tokens[first].index;
   const end = last === tokens.length ? text.length : tokens[last - 1].index + tokens[last - 1][0].length;
-  const passage = text.slice(begin, end).split(/\s+/).filter(Boolean).join(" ");
-  return (begin ? "… " : "") + passage + (end < text.length ? " …" : "");
+  return (begin ? "… " : "") + flowing(text.slice(begin, end)) + (end < text.length ? " …" : "");
+}
+
+// Where a snippet around word `index` starts: its sentence's (or line's) first word, if that is at
+// most LOOK_BACK words back; else three words back.
+function opening(text, tokens, index) {
+  for (let i = index; i >= Math.max(0, index - LOOK_BACK); i--) {
+    if (i === 0) return 0;
+    const gap = text.slice(tokens[i - 1].index + tokens[i - 1][0].length, tokens[i].index);
+    if ([...gap].some((c) => ENDS.includes(c) || c === "\n")) return i;
+  }
+  return Math.max(0, index - 3);
+}
+
+// `text` on one line: a line that ends without punctuation (a table cell, a list item, a heading)
+// is set off from the next by " · " rather than run into it.
+function flowing(text) {
+  let out = "";
+  for (const line of text.split("\n").map((l) => l.split(/\s+/).filter(Boolean).join(" "))) {
+    if (!line) continue;
+    if (out) out += CLAUSE_ENDS.includes(out[out.length - 1]) ? " " : " · ";
+    out += line;
+  }
+  return out;
 }

@@ -27,6 +27,7 @@ TYPE_LABELS = {
 _UPDATED_KEYS = ("updated", "date", "ms.date", "last_modified")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 DEFAULT_CATEGORY = "general"
+PLACEHOLDER = "TODO:"  # how `kbgen new` starts a description nobody has written yet
 
 
 @dataclass(frozen=True)
@@ -225,6 +226,10 @@ def parse_article(src_path: str, data: bytes, shown_as: str | None = None) -> Pa
         problem(at("description") if "description" in meta else 1,
                 "description: required; add one sentence that says what the article answers")
         description = None
+    elif description.lstrip().startswith(PLACEHOLDER):
+        problem(at("description"), "description: still the placeholder 'kbgen new' wrote; "
+                "replace it with one sentence that says what the article answers",
+                fallback="publishing it as written")
 
     kind = meta.get("type", "article")
     if kind not in ARTICLE_TYPES:

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from kbgen.articles import ARTICLE_TYPES
+from kbgen.articles import ARTICLE_TYPES, PLACEHOLDER
 from kbgen.errors import KbgenError
 
 MKDOCS_YML = """\
@@ -136,7 +136,7 @@ def new_article(
     if target.exists():
         raise KbgenError(f"{target} already exists; choose another title or edit that file")
     target.parent.mkdir(parents=True, exist_ok=True)
-    text = render_article(title, kind, description or f"TODO: one sentence about {title}.",
+    text = render_article(title, kind, description or f"{PLACEHOLDER} one sentence about {title}.",
                           dt.date.today())
     target.write_text(text, encoding="utf-8")
     return target

@@ -214,6 +214,25 @@ def test_init_then_new_then_strict_build(tmp_path):
     assert again.returncode == 1 and "already exists" in again.stderr
 
 
+def test_a_description_left_as_the_placeholder_is_reported_until_written(tmp_path):
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    (kb / "mkdocs.yml").write_text("site_name: KB\ntheme:\n  name: material\nplugins:\n  - kbgen\n",
+                                   encoding="utf-8")
+    assert kbgen("new", "Reset your password", "--category", "account", cwd=kb).returncode == 0
+    page = kb / "docs/account/reset-your-password.md"
+    found = kbgen("check", cwd=kb)
+    assert found.returncode == 1
+    assert ("docs/account/reset-your-password.md:3: description: still the placeholder "
+            "'kbgen new' wrote") in found.stdout + found.stderr
+    strict = kbgen("build", "--strict", cwd=kb)
+    assert strict.returncode == 1 and "still the placeholder" in strict.stderr
+    page.write_text(page.read_text().replace('"TODO: one sentence about Reset your password."',
+                                             "Choose a new password when you forgot yours."))
+    assert kbgen("check", cwd=kb).returncode == 0
+    assert kbgen("build", "--strict", cwd=kb).returncode == 0
+
+
 @pytest.mark.parametrize("command", ["build", "serve", "check", "init", "new"])
 def test_every_command_has_help_with_an_example(command, tmp_path):
     result = kbgen(command, "--help", cwd=tmp_path)

@@ -20,7 +20,7 @@ from rich.progress import (
 )
 
 from kbgen import __version__, progress
-from kbgen.errors import KbgenError
+from kbgen.errors import FilterError, KbgenError
 from kbgen.words import counted
 
 console = Console(stderr=True)
@@ -288,10 +288,10 @@ def search(query: str | None, config_file: str, as_json: bool, queries_file: Bin
         queries = _read_queries(queries_file) if queries_file is not None else None
         config = load(config_file)
         with Searcher(state_dir(config.site_dir)) as searcher:
-            known = searcher.categories()
-            if category is not None and category not in known:
-                raise KbgenError(f"--category: no category {category!r}; the categories are "
-                                 f"{', '.join(known)}")
+            try:
+                searcher.check_filters(category, kind)
+            except FilterError as exc:
+                raise KbgenError(f"--{exc}") from None
 
             def ask(text: str) -> dict[str, Any]:
                 return searcher.search(text, limit=limit, category=category, type=kind)

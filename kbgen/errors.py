@@ -19,5 +19,9 @@ class SearchError(KbgenError):
     """The search index is missing, locked or unreadable."""
 
 
+class FilterError(SearchError):
+    """A search filter names a category or type the help center does not have."""
+
+
 class StoreError(KbgenError):
     """The feedback store cannot be reached or written."""

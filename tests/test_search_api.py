@@ -57,6 +57,9 @@ def test_synonyms_from_the_writers_file(service: str):
     ({"q": "x", "limit": "ten"}, "whole number"),
     ({"q": "x", "limit": "0"}, "between 1 and 100"),
     ({"q": "x" * 600}, "too long"),
+    ({"q": "order", "category": "bilhttps"}, "no category 'bilhttps'; the categories are account, "
+                                             "billing, shipping"),
+    ({"q": "order", "type": "guide"}, "no type 'guide'; the types are article, tutorial, faq"),
 ])
 def test_bad_parameters_are_json_400s(service: str, params: dict[str, str], message: str):
     response = httpx.get(f"{service}/api/search", params=params)

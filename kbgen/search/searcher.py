@@ -6,7 +6,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from kbgen.errors import SearchError
+from kbgen.articles import ARTICLE_TYPES
+from kbgen.errors import FilterError, SearchError
 from kbgen.search import ranking
 from kbgen.search.analysis import stem
 from kbgen.search.build import EXPORT_DIR
@@ -36,6 +37,7 @@ class Searcher:
         if self._postings is not None:
             self.lexicon.precompiled = self._postings.entry
         self._closed = False
+        self._categories: list[str] | None = None
         self._lock = threading.Lock()  # Whoosh readers are not safe across threads
 
     def warm(self) -> int:
@@ -67,13 +69,25 @@ class Searcher:
 
     def categories(self) -> list[str]:
         """The categories that have articles, for filters."""
-        return sorted({d.meta["category"] for d in self.lexicon.docs})
+        if self._categories is None:
+            self._categories = sorted({d.meta["category"] for d in self.lexicon.docs})
+        return self._categories
+
+    def check_filters(self, category: str | None, type: str | None) -> None:
+        """Raise FilterError, naming the choices, for a category or type nothing here has."""
+        known = self.categories()
+        if category is not None and category not in known:
+            raise FilterError(f"category: no category {category!r}; the categories are "
+                              f"{', '.join(known)}")
+        if type is not None and type not in ARTICLE_TYPES:
+            raise FilterError(f"type: no type {type!r}; the types are {', '.join(ARTICLE_TYPES)}")
 
     def search(self, query: str, *, limit: int = DEFAULT_LIMIT, category: str | None = None,
                type: str | None = None, prefix: bool = False) -> dict[str, Any]:
         """The best articles for `query`: `{"query", "results", "total", "did_you_mean"}`."""
         if limit < 1 or limit > MAX_LIMIT:
             raise SearchError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
+        self.check_filters(category, type)
         plan = parse_query(query, prefix=prefix)
         with self._lock:
             hits, total, fixes = self._rank(plan, category, type, limit)

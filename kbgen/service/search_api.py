@@ -14,7 +14,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from kbgen.errors import SearchError
+from kbgen.articles import ARTICLE_TYPES
+from kbgen.errors import FilterError, SearchError
 from kbgen.paths import state_dir
 from kbgen.search.indexer import index_dir
 from kbgen.search.searcher import DEFAULT_LIMIT, MAX_LIMIT, Searcher
@@ -34,7 +35,7 @@ OPENAPI_PATHS: dict[str, Any] = {"/api/search": {"get": {
         {"name": "limit", "in": "query", "schema": {
             "type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}},
         {"name": "category", "in": "query", "schema": {"type": "string"}},
-        {"name": "type", "in": "query", "schema": {"type": "string"}},
+        {"name": "type", "in": "query", "schema": {"type": "string", "enum": list(ARTICLE_TYPES)}},
     ],
     "responses": {
         "200": {"description": "Results, best first.", "content": {"application/json": {"schema": {
@@ -113,6 +114,8 @@ async def search(request: Request) -> JSONResponse:
         answer = await run_in_threadpool(
             holder.search, query, limit=limit, category=params.get("category") or None,
             type=params.get("type") or None)
+    except FilterError as exc:
+        return _error(str(exc), 400)
     except SearchError as exc:
         return _error(str(exc), 503)
     # Logged for the content-gaps report; queued, so the answer does not wait for the disk.

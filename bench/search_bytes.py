@@ -62,6 +62,18 @@ def _transferred(requests: list[object]) -> int:
     return total
 
 
+# Each query's time, in milliseconds, running them one after another: (queries, run) => [ms, ...]
+_TIMED = """async (queries, run) => {
+  const out = [];
+  for (const q of queries) {
+    const t = performance.now();
+    await run(q);
+    out.push(performance.now() - t);
+  }
+  return out;
+}"""
+
+
 def _typing(queries: list[str]) -> list[str]:
     """What a person typing each query searches for, keystroke by keystroke."""
     return [q[:i] for q in queries for i in range(2, len(q) + 1)]
@@ -80,15 +92,8 @@ def measure_kbgen(browser: object, url: str) -> dict[str, object]:
     mark = len(seen)
     page.evaluate("q => window.kbgen.search(q, {limit: 10})", FIRST_QUERY)
     first = seen[mark:]
-    timing = """async ([queries, prefix]) => {
-        const out = [];
-        for (const q of queries) {
-          const t = performance.now();
-          await window.kbgen.search(q, {limit: 10, prefix});
-          out.push(performance.now() - t);
-        }
-        return out;
-      }"""
+    timing = f"""async ([queries, prefix]) =>
+        ({_TIMED})(queries, (q) => window.kbgen.search(q, {{limit: 10, prefix}}))"""
     typing = page.evaluate(timing, [_typing(TYPED_QUERIES), True])
     new = page.evaluate(timing, [LATER_QUERIES, False])
     cached = page.evaluate(timing, [LATER_QUERIES, False])
@@ -119,16 +124,10 @@ def measure_pagefind(browser: object, url: str) -> dict[str, object]:
         await Promise.all(found.results.slice(0, 10).map(r => r.data()));
       }""", FIRST_QUERY)
     measured: dict[str, object] = {"transfer": _transferred(seen), "files": len(seen)}
-    measured["new"] = page.evaluate("""async (queries) => {
-        const out = [];
-        for (const q of queries) {
-          const t = performance.now();
-          const found = await window.pf.search(q);
-          await Promise.all(found.results.slice(0, 10).map(r => r.data()));
-          out.push(performance.now() - t);
-        }
-        return out;
-      }""", LATER_QUERIES)
+    measured["new"] = page.evaluate(f"""(queries) => ({_TIMED})(queries, async (q) => {{
+        const found = await window.pf.search(q);
+        await Promise.all(found.results.slice(0, 10).map(r => r.data()));
+      }})""", LATER_QUERIES)
     context.close()
     return measured
 
@@ -166,21 +165,13 @@ def measure_fetch(browser: object, url: str) -> dict[str, float]:
 
 _UNDEBUGGED = """<!doctype html><meta charset="utf-8"><iframe src="/"></iframe>
 <script type="module">
-const [first, typed, later] = %s;
+const [first, typed, later] = %(queries)s;
 const frame = document.querySelector("iframe");
 await new Promise((done) => frame.addEventListener("load", done));
 const site = frame.contentWindow;
 while (!(site.kbgen && site.kbgen.search)) await new Promise((done) => setTimeout(done, 50));
 await new Promise((done) => setTimeout(done, 1000));  // let the page settle, as the other runs do
-const time = async (queries, run) => {
-  const out = [];
-  for (const q of queries) {
-    const t = performance.now();
-    await run(q);
-    out.push(performance.now() - t);
-  }
-  return out;
-};
+const time = %(timed)s;
 const kbgen = (prefix) => (q) => site.kbgen.search(q, {limit: 10, prefix});
 await kbgen(false)(first);
 const typing = await time(typed, kbgen(true));
@@ -201,7 +192,8 @@ await fetch("/__bench/result", {method: "POST", body});
 
 def measure_undebugged(url: str) -> dict[str, list[float]]:
     """The same later queries timed in Chromium started plainly, with no debugger attached."""
-    page = _UNDEBUGGED % json.dumps([FIRST_QUERY, _typing(TYPED_QUERIES), LATER_QUERIES])
+    queries = [FIRST_QUERY, _typing(TYPED_QUERIES), LATER_QUERIES]
+    page = _UNDEBUGGED % {"timed": _TIMED, "queries": json.dumps(queries)}
     measured = undebugged(url, page)
     assert isinstance(measured, dict)
     return measured

@@ -7,20 +7,16 @@ import re
 from pathlib import Path
 
 from kbgen.articles import Problem, is_landing_source, is_snippet, is_toc, parse_article
-from kbgen.site.directives import CODE_SPAN, INCLUDE
+from kbgen.site.directives import CODE_SPAN, INCLUDE, Verbatim
 
 _LINK = re.compile(r"\]\((?P<target>[^)\s#?]+\.md)(?:#[^)\s]*)?(?:\s+\"[^\"]*\")?\)")
-_FENCE = re.compile(r"^[ \t]*(```|~~~)")
 
 
 def _broken_links(src_path: str, text: str, existing: set[str], shown_root: str) -> list[Problem]:
     problems = []
-    in_fence = False
+    verbatim = Verbatim()  # code and comments, which the build leaves as written
     for number, line in enumerate(text.splitlines(), start=1):
-        if _FENCE.match(line):
-            in_fence = not in_fence
-            continue
-        if in_fence:
+        if verbatim.holds(line):
             continue
         line = CODE_SPAN.sub("", line)  # code shows the syntax; the build leaves it as written
         for match in INCLUDE.finditer(line):

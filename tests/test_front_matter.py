@@ -76,7 +76,9 @@ def test_check_lists_every_problem_and_exits_1(make_kb):
         "billing/empty.md": "",
         "billing/invoices.md": GOOD + "\nSee [missing](nowhere.md).\n"
                                "[!INCLUDE [terms](../includes/terms.md)]\n"
-                               "Write `[!INCLUDE[name](file.md)]` or `[text](other.md)`.\n",
+                               "Write `[!INCLUDE[name](file.md)]` or `[text](other.md)`.\n"
+                               "~~~~markdown\n```\n[code](fenced.md)\n~~~~\n"
+                               "<!-- Left out for now:\n\n[draft](commented.md)\n-->\n",
     })
     result = kbgen("check", cwd=kb)
     assert result.returncode == 1
@@ -87,6 +89,7 @@ def test_check_lists_every_problem_and_exits_1(make_kb):
             in result.stdout)
     assert "link to '../includes/terms.md'" not in result.stdout
     assert "file.md" not in result.stdout and "other.md" not in result.stdout  # code, as written
+    assert "fenced.md" not in result.stdout and "commented.md" not in result.stdout
     assert "Checked 3 articles: 4 problems." in result.stdout
 
 

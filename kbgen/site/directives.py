@@ -148,7 +148,7 @@ def _video_link(url: str) -> str | None:
     return f"[{_VIDEO_LINK}]({url})" if _VIDEO_URL.fullmatch(url) else None
 
 
-class _Verbatim:
+class Verbatim:
     """Code (fenced) and HTML comments, which every pass leaves as written: code shows syntax as
     it is, and a comment is nobody's content."""
 
@@ -182,7 +182,7 @@ def _without_long_comments(markdown: str) -> str:
     after its `-->` stays); a one-line comment stays as written."""
     out: list[str] = []
     comment: list[str] = []
-    verbatim = _Verbatim()
+    verbatim = Verbatim()
     for line in markdown.split("\n"):
         code = verbatim.fence
         if not verbatim.holds(line) or code or verbatim.fence:
@@ -319,7 +319,7 @@ class DirectiveRewriter:
             lines = self._expand(text, target, depth + 1).strip("\n").split("\n")
             # An included file is a document of its own: code or a comment it leaves open ends
             # with it, instead of taking in the page after it.
-            verbatim = _Verbatim()
+            verbatim = Verbatim()
             for included in lines:
                 verbatim.holds(included)
             lines += [verbatim.fence] if verbatim.fence else ["-->"] if verbatim.comment else []
@@ -339,7 +339,7 @@ class DirectiveRewriter:
         """`markdown` with every include in place, as DocFX reads it, before any other pass."""
         if "[!" not in markdown:
             return markdown
-        verbatim = _Verbatim()
+        verbatim = Verbatim()
         return "\n".join(line if verbatim.holds(line) or "[!" not in line
                          else self._included(line, src_path, depth)
                          for line in markdown.split("\n"))
@@ -424,7 +424,7 @@ class DirectiveRewriter:
     def _lines(self, markdown: str, src_path: str) -> str:
         lines = markdown.split("\n")
         out: list[str] = []
-        verbatim = _Verbatim()
+        verbatim = Verbatim()
         i = 0
         while i < len(lines):
             line = lines[i]

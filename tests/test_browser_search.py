@@ -84,6 +84,19 @@ def test_arrow_keys_choose_a_result(page, site: str):
     page.wait_for_url(second)
 
 
+def test_on_a_phone_letters_typed_right_after_opening_the_search_are_kept(browser, site: str):
+    context = browser.new_context(viewport={"width": 390, "height": 800}, is_mobile=True,
+                                  has_touch=True)
+    phone = context.new_page()
+    phone.goto(site + "billing/invoices/")
+    phone.tap("label[for=__search]")
+    phone.keyboard.type("refund", delay=20)  # no pause for the overlay to slide in
+    box = phone.locator("[data-kb-search] [data-kb-search-input]")
+    assert box.input_value() == "refund"
+    phone.locator("#kb-search-results [role=option]").first.wait_for()
+    context.close()
+
+
 def test_a_misspelled_query_offers_did_you_mean(page, site: str):
     box = open_search(page, site)
     box.fill("pasword reset")

@@ -240,7 +240,10 @@ function setupHeader() {
     onOpen: () => { if (toggle) toggle.checked = true; },
     onClose: () => { if (toggle) toggle.checked = false; },
   });
-  toggle?.addEventListener("change", () => { if (toggle.checked) setTimeout(() => input.focus(), 250); });
+  // Focus at once, so no letter typed right after opening is lost; again once the overlay has
+  // slid in, in case it could not take focus while hidden.
+  const focus = () => { if (toggle.checked && document.activeElement !== input) input.focus(); };
+  toggle?.addEventListener("change", () => { focus(); setTimeout(focus, 250); });
   document.addEventListener("keydown", (event) => {
     const typing = event.target.closest?.("input, textarea, select, [contenteditable]");
     if (!typing && (event.key === "/" || event.key === "s") && !event.ctrlKey && !event.metaKey && !event.altKey) {

@@ -118,6 +118,26 @@ def test_a_missing_index_says_to_build_first(tmp_path: Path):
         open_index(tmp_path)
 
 
+@pytest.mark.parametrize("damage", ["a cut-off segment", "a garbled table of contents"])
+def test_a_damaged_index_says_to_build_again_and_the_build_mends_it(tmp_path: Path, damage: str):
+    built = build_small_kb(tmp_path)
+    folder = built.state / "search"
+    if damage == "a cut-off segment":
+        for segment in folder.glob("*.seg"):
+            segment.write_bytes(segment.read_bytes()[:300])
+    else:
+        for toc in folder.glob("*.toc"):
+            toc.write_bytes(b"not an index")
+    found = kbgen("search", "refund", cwd=built.config.parent)
+    assert found.returncode == 1, found.stdout
+    assert f"Error: cannot read the search index in {folder}" in found.stderr
+    assert "run 'kbgen build' again" in found.stderr and "Traceback" not in found.stderr
+    again = kbgen("build", cwd=built.config.parent)
+    assert again.returncode == 0, again.stderr
+    found = kbgen("search", "refund", "--json", cwd=built.config.parent)
+    assert json.loads(found.stdout)["results"][0]["url"].startswith("billing/refunds/")
+
+
 def test_rebuilding_the_site_after_an_edit_finds_the_new_words(tmp_path: Path):
     built = build_small_kb(tmp_path)
     page = tmp_path / "docs" / "shipping" / "track-order.md"

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import shutil
+import struct
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,11 +41,25 @@ def index_dir(state: Path) -> Path:
     return state / INDEX_DIR
 
 
-def _open_existing(path: Path) -> Index | None:
+def _revisions(path: Path) -> dict[str, str] | None:
+    """The revision of each article in the index at `path`; None when there is none there, or one
+    of another schema, or one that cannot be read: the build then writes one from scratch."""
     try:
-        return index.open_dir(str(path)) if index.exists_in(str(path)) else None
-    except (EmptyIndexError, OSError, ValueError, EOFError):
-        return None  # unreadable: rebuild from scratch
+        if not index.exists_in(str(path)):
+            return None
+        existing = index.open_dir(str(path))
+    except (*_DAMAGED, ValueError):
+        return None
+    try:
+        if existing.schema.names() != build_schema().names():
+            return None
+        with existing.searcher() as searcher:
+            return {stored["article"]: stored["revision"]
+                    for stored in searcher.documents(kind="article")}
+    except (*_DAMAGED, ValueError):
+        return None
+    finally:
+        existing.close()
 
 
 def _article_fields(doc: ArticleDoc, revision: str) -> dict[str, object]:
@@ -97,21 +116,33 @@ def build_index(state: Path, docs: list[ArticleDoc],
                 synonyms: list[list[list[str]]], stamp: str = "") -> IndexStats:
     """Bring the index up to date with `docs`, re-indexing only articles whose content changed."""
     live = index_dir(state)
+    state.mkdir(parents=True, exist_ok=True)
+    previous = _revisions(live)
+    try:
+        return _build(state, docs, synonyms, stamp, previous)
+    except _DAMAGED:
+        if previous is None:
+            raise
+        # The live index read well enough to list its articles, yet not to merge into: write a
+        # whole new one, as for a first build.
+        return _build(state, docs, synonyms, stamp, None)
+
+
+def _build(state: Path, docs: list[ArticleDoc], synonyms: list[list[list[str]]], stamp: str,
+           previous: dict[str, str] | None) -> IndexStats:
+    """A new index beside the live one, from a copy of the live one updated when `previous`
+    lists its articles, else from scratch; then swapped in."""
+    live = index_dir(state)
     fresh = state / f"{INDEX_DIR}.new-{os.getpid()}"
     shutil.rmtree(fresh, ignore_errors=True)
-    state.mkdir(parents=True, exist_ok=True)
-    existing = _open_existing(live)
-    if existing is not None and existing.schema.names() == build_schema().names():
-        existing.close()
+    if previous is not None:
         shutil.copytree(live, fresh)
         ix = index.open_dir(str(fresh))
     else:
-        if existing is not None:
-            existing.close()
         fresh.mkdir()
         ix = index.create_in(str(fresh), build_schema())
     try:
-        stats = _update(ix, docs)
+        stats = _update(ix, docs, previous or {})
         (fresh / SYNONYMS_FILE).write_text(json.dumps(synonyms), encoding="utf-8")
         (fresh / STAMP_FILE).write_text(stamp, encoding="utf-8")
     except BaseException as exc:
@@ -125,10 +156,7 @@ def build_index(state: Path, docs: list[ArticleDoc],
     return stats
 
 
-def _update(ix: Index, docs: list[ArticleDoc]) -> IndexStats:
-    with ix.searcher() as searcher:
-        indexed = {stored["article"]: stored["revision"]
-                   for stored in searcher.documents(kind="article")}
+def _update(ix: Index, docs: list[ArticleDoc], indexed: dict[str, str]) -> IndexStats:
     wanted = {doc.id: doc for doc in docs}
     removed = [aid for aid in indexed if aid not in wanted]
     changed = []
@@ -173,16 +201,31 @@ def _swap(fresh: Path, live: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+# What reading a damaged index raises: a cut-off file (EOFError, struct.error), a garbled one
+# (pickle, zlib, or Whoosh's own IndexError), a missing or unreadable one.
+_DAMAGED = (EmptyIndexError, index.IndexError, OSError, EOFError, struct.error,
+            pickle.UnpicklingError, zlib.error)
+
+
+@contextmanager
+def readable(state: Path) -> Iterator[None]:
+    """Turn what a damaged index raises, while reading it, into a SearchError that says how to
+    mend it (a new build writes a whole new index)."""
+    try:
+        yield
+    except _DAMAGED as exc:
+        reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        raise SearchError(f"cannot read the search index in {index_dir(state)} ({reason}); "
+                          "run 'kbgen build' again to write a new one") from None
+
+
 def open_index(state: Path) -> Index:
     """The live index, or a SearchError saying to build first."""
     path = index_dir(state)
-    try:
+    with readable(state):
         if not index.exists_in(str(path)):
             raise SearchError(f"no search index in {path}; run 'kbgen build' first")
         return index.open_dir(str(path))
-    except (EmptyIndexError, OSError) as exc:
-        raise SearchError(f"cannot read the search index in {path} ({exc}); "
-                          "run 'kbgen build' again") from None
 
 
 def read_synonyms(state: Path) -> list[list[list[str]]]:

@@ -12,7 +12,7 @@ from kbgen.search import ranking
 from kbgen.search.analysis import stem
 from kbgen.search.build import EXPORT_DIR
 from kbgen.search.export import ExportedPostings
-from kbgen.search.indexer import open_index, read_stamp, read_synonyms
+from kbgen.search.indexer import open_index, read_stamp, read_synonyms, readable
 from kbgen.search.lexicon import Lexicon
 from kbgen.search.query import Plan, parse_query
 from kbgen.search.snippets import snippet
@@ -25,9 +25,11 @@ class Searcher:
     """Answers queries from the index kept in a state directory (`.kbgen/` beside the site)."""
 
     def __init__(self, state: Path, *, exported: bool = True) -> None:
+        self._state = state
         self._index = open_index(state)
-        self._reader = self._index.reader()
-        self.lexicon = Lexicon(self._reader)
+        with readable(state):
+            self._reader = self._index.reader()
+            self.lexicon = Lexicon(self._reader)
         self.synonyms = read_synonyms(state)
         # The build's export holds every term's compiled postings; use it when it matches the
         # index (same stamp), else compile from the Whoosh postings as queries come.
@@ -45,7 +47,7 @@ class Searcher:
         a long-running service; one term at a time, so requests go between). Returns how many."""
         loaded = 0
         for term in self._postings.hot_terms() if self._postings else []:
-            with self._lock:
+            with self._lock, readable(self._state):
                 if self._closed:
                     break
                 entry = self.lexicon.entry(term)
@@ -89,9 +91,10 @@ class Searcher:
             raise SearchError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
         self.check_filters(category, type)
         plan = parse_query(query, prefix=prefix)
-        with self._lock:
-            hits, total, fixes = self._rank(plan, category, type, limit)
-        results = [self._result(hit, plan) for hit in hits]
+        with readable(self._state):
+            with self._lock:
+                hits, total, fixes = self._rank(plan, category, type, limit)
+            results = [self._result(hit, plan) for hit in hits]
         return {
             "query": query,
             "results": results,

@@ -53,8 +53,12 @@ OPENAPI_PATHS: dict[str, Any] = {"/api/search": {"get": {
 
 def _warm(searcher: Searcher) -> None:
     """Load the largest entries, then keep the index's tables, which live as long as the service,
-    out of every garbage collection (which would otherwise pause requests for tens of ms)."""
-    searcher.warm()
+    out of every garbage collection (which would otherwise pause requests for tens of ms). A
+    damaged index is left for the requests to report (503, saying to build again)."""
+    try:
+        searcher.warm()
+    except SearchError:
+        return
     gc.freeze()
 
 

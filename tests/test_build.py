@@ -355,3 +355,18 @@ def test_a_comment_across_lines_ends_the_table_or_paragraph_before_it(make_kb):
     assert re.search(r"</table>\s*<h3 id=\"sales-orders\">Sales orders", content)
     assert "<p>One paragraph</p>" in content and "<p>and the next.</p>" in content
     assert "Old settings" not in content and "Gone." not in content
+
+
+@pytest.mark.parametrize("content, message", [
+    ("{garbled", "cannot read it (Expecting property name"),
+    ('{"pages": 3}', "not the list of articles a build writes"),
+])
+def test_serve_names_a_damaged_articles_file_and_says_to_build_again(make_kb, content: str,
+                                                                     message: str):
+    kb = make_kb({"billing/refunds.md": article("Refunds")})
+    assert kbgen("build", cwd=kb).returncode == 0
+    (kb / ".kbgen" / "articles.json").write_text(content, encoding="utf-8")
+    served = kbgen("serve", "--port", "0", cwd=kb)
+    assert served.returncode == 1
+    assert ".kbgen/articles.json: " + message in served.stderr
+    assert "run 'kbgen build' again" in served.stderr and "Traceback" not in served.stderr

@@ -31,9 +31,16 @@ def load_manifest(site_dir: Path) -> dict[str, Any]:
     """The articles the last build produced (written by the plugin beside the site)."""
     path = state_dir(site_dir) / "articles.json"
     try:
-        return json.loads(path.read_text("utf-8"))
+        manifest = json.loads(path.read_text("utf-8"))
     except FileNotFoundError:
         raise KbgenError(f"{path}: not found; run 'kbgen build' before 'kbgen serve'") from None
+    except (OSError, ValueError) as exc:
+        raise KbgenError(f"{path}: cannot read it ({exc}); run 'kbgen build' again to write "
+                         "it anew") from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("articles"), list):
+        raise KbgenError(f"{path}: not the list of articles a build writes; run 'kbgen build' "
+                         "again to write it anew")
+    return manifest
 
 
 async def health(request: Request) -> JSONResponse:

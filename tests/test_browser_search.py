@@ -175,7 +175,7 @@ def _texts(count: int) -> list[tuple[str, list[str]]]:
     rng = random.Random(7)
     words = ("the refund of an order arrives late; customers' invoices post Dimension Value "
              "Code 108 café über how do I get my money back reminders").split()
-    marks = ["", "", "", "", ".", ",", ":", ";", "?", "!", "…", "\n", "\n", ". \n"]
+    marks = ["", "", "", "", ".", ",", ":", ";", "?", "!", "…", "\n", "\n", ". \n", ":\n"]
     out = []
     for _ in range(count):
         text = " ".join(rng.choice(words) + rng.choice(marks) for _ in range(rng.randint(1, 120)))

@@ -69,6 +69,14 @@ def test_a_wrapped_line_goes_on_and_a_table_cell_is_set_off_in_a_snippet():
         "Posting Date · The date the entry is posted on.")
 
 
+def test_an_admonition_title_introduces_its_text():
+    html = ('<div class="admonition note"><p class="admonition-title">Note</p>'
+            "<p>Don't create VAT periods by hand.</p></div>"
+            '<div class="admonition tip"><p class="admonition-title">Why?</p><p>Speed.</p></div>')
+    (section,) = html_sections(html)
+    assert snippet(section.text, {"vat"}) == "Note: Don't create VAT periods by hand. Why? Speed."
+
+
 def test_a_snippet_starts_at_its_sentence_when_that_is_near():
     text = ("Opening words. " * 20 + "Customers who pay late get a reminder. "
             + "Closing words follow here. " * 20)

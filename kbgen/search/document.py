@@ -76,6 +76,7 @@ class _SectionParser(HTMLParser):
         self._skip = 0
         self._headerlink = 0
         self._pre = 0  # inside <pre>, where a line break is one; elsewhere it is a space
+        self._callout = False  # inside an admonition's title ("Note"), which introduces its text
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
@@ -90,6 +91,7 @@ class _SectionParser(HTMLParser):
             self._anchor = attributes.get("id") or ""
         elif tag in _BLOCK_TAGS:
             self._text.append("\n")
+            self._callout = tag == "p" and "admonition-title" in (attributes.get("class") or "")
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "pre":
@@ -107,6 +109,9 @@ class _SectionParser(HTMLParser):
             elif tag != "h1":
                 self._text.append(f"\n{heading}\n")
         elif tag in _BLOCK_TAGS:
+            if self._callout and "".join(self._text).rstrip()[-1:].isalnum():
+                self._text.append(":")  # "Note: Don't ..." in a snippet
+            self._callout = False
             self._text.append("\n")
 
     def handle_data(self, data: str) -> None:

@@ -65,9 +65,11 @@ def snippet(text: str, terms: set[str], size: int = SNIPPET_WORDS) -> str:
 
 def _opening(text: str, tokens: list[tuple[int, int]], index: int) -> int:
     """Where a snippet around word `index` starts: its sentence's (or line's) first word, if that
-    is at most LOOK_BACK words back; else three words back."""
+    is at most LOOK_BACK words back; else three words back. A line ending in ":" ("Note:")
+    introduces the next, so the snippet starts before it."""
     for i in range(index, max(-1, index - LOOK_BACK - 1), -1):
-        if i == 0 or any(c in _ENDS or c == "\n" for c in text[tokens[i - 1][1]:tokens[i][0]]):
+        gap = text[tokens[i - 1][1]:tokens[i][0]] if i else ""
+        if i == 0 or any(c in _ENDS for c in gap) or ("\n" in gap and ":" not in gap):
             return i
     return max(0, index - 3)
 

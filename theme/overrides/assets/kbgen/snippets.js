@@ -73,12 +73,13 @@ export function snippet(engine, text, terms, size = SNIPPET_WORDS) {
 }
 
 // Where a snippet around word `index` starts: its sentence's (or line's) first word, if that is at
-// most LOOK_BACK words back; else three words back.
+// most LOOK_BACK words back; else three words back. A line ending in ":" ("Note:") introduces the
+// next, so the snippet starts before it.
 function opening(text, tokens, index) {
   for (let i = index; i >= Math.max(0, index - LOOK_BACK); i--) {
     if (i === 0) return 0;
     const gap = text.slice(tokens[i - 1].index + tokens[i - 1][0].length, tokens[i].index);
-    if ([...gap].some((c) => ENDS.includes(c) || c === "\n")) return i;
+    if ([...gap].some((c) => ENDS.includes(c)) || (gap.includes("\n") && !gap.includes(":"))) return i;
   }
   return Math.max(0, index - 3);
 }

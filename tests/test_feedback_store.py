@@ -15,7 +15,7 @@ from conftest import in_ci
 
 from kbgen.errors import StoreError
 from kbgen.feedback import Vote, open_store
-from kbgen.feedback.store import FeedbackStore, hash_client
+from kbgen.feedback.store import BROWSER, FeedbackStore, hash_client
 
 POSTGRES_URL = os.environ.get("KBGEN_TEST_POSTGRES_URL")
 
@@ -173,15 +173,19 @@ def test_summaries(store: FeedbackStore) -> None:
 def test_search_log_and_content_gaps(store: FeedbackStore) -> None:
     for query in ["cancel subscription", "Cancel  subscription?", "cancel subscription"]:
         store.log_search(query, 0).result()
-    store.log_search("refund", 4, search_id="search-0001").result()
-    store.log_search("refund", 4, "billing/refunds/", search_id="search-0001").result()
-    store.log_search("invoice", 2).result()
+    store.log_search("refund", 4, search_id="search-0001", source=BROWSER).result()
+    store.log_search("refund", 4, "billing/refunds/", search_id="search-0001",
+                     source=BROWSER).result()
+    store.log_search("invoice", 2, source=BROWSER).result()
+    # GET /api/search cannot know what was opened: not a search with no click.
+    store.log_search("invoice", 2, source="api").result()
+    store.log_search("shipping", 5, source="api").result()
     gaps = store.search_gaps()
     assert [(g.query.lower(), g.searches, g.no_result, g.no_click) for g in gaps] == [
         ("cancel  subscription?", 3, 3, 0),
-        ("invoice", 1, 0, 1),
+        ("invoice", 2, 0, 1),
     ]
-    assert store.search_count() == 5
+    assert store.search_count() == 7
     opened = [s for s in store.searches() if s.search_id == "search-0001"]
     assert [s.opened_url for s in opened] == ["billing/refunds/"]
 

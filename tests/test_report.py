@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from kbgen.cli import main
 from kbgen.errors import KbgenError
 from kbgen.feedback import Vote, open_store
+from kbgen.feedback.store import BROWSER
 from kbgen.report import build_report, parse_since, render, wilson_lower
 
 DAY = 86400.0
@@ -71,7 +72,7 @@ def db(tmp_path: Path) -> str:
             ("refund", 3, None),
             ("refund", 3, "billing/refunds/"),
         ]:
-            store.log_search(query, results, opened).result()
+            store.log_search(query, results, opened, source=BROWSER).result()
     return url
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from kbgen.errors import StoreError
 from kbgen.feedback import migrations
 from kbgen.feedback.store import (
+    BROWSER,
     ArticleVotes,
     DayVotes,
     FeedbackStore,
@@ -35,7 +36,9 @@ ON CONFLICT (search_id) DO UPDATE SET
   opened_url = COALESCE(excluded.opened_url, kbgen_searches.opened_url)
 """
 _HELPFUL = "SUM(CASE WHEN helpful THEN 1 ELSE 0 END)"
-_FAILED = "SUM(CASE WHEN result_count = 0 OR opened_url IS NULL THEN 1 ELSE 0 END)"
+# Results, none opened: only the search box reports what was opened, so an API search is never one.
+_NO_CLICK = f"result_count > 0 AND opened_url IS NULL AND source = '{BROWSER}'"
+_FAILED = f"SUM(CASE WHEN result_count = 0 OR ({_NO_CLICK}) THEN 1 ELSE 0 END)"
 
 
 class SqlStore(FeedbackStore):
@@ -204,7 +207,7 @@ class SqlStore(FeedbackStore):
         rows = self._rows(
             "SELECT MIN(query), COUNT(*), "
             "SUM(CASE WHEN result_count = 0 THEN 1 ELSE 0 END), "
-            "SUM(CASE WHEN result_count > 0 AND opened_url IS NULL THEN 1 ELSE 0 END) "
+            f"SUM(CASE WHEN {_NO_CLICK} THEN 1 ELSE 0 END) "
             f"FROM kbgen_searches WHERE created_at >= ? AND query_key <> '' GROUP BY query_key "
             f"HAVING {_FAILED} > 0 ORDER BY {_FAILED} DESC, COUNT(*) DESC, MIN(query) LIMIT ?",
             (since, limit),

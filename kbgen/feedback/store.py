@@ -33,6 +33,10 @@ class Vote:
     at: float | None = None
 
 
+BROWSER = "browser"
+"""The source of searches made in the search box, the only ones that report the result opened."""
+
+
 @dataclass(frozen=True)
 class SearchEvent:
     """One search: what was asked, how many results came back, which one was opened."""

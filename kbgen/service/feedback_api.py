@@ -18,6 +18,7 @@ from starlette.routing import Route
 
 from kbgen.errors import StoreError
 from kbgen.feedback.store import (
+    BROWSER,
     MAX_COMMENT,
     MAX_QUERY,
     MAX_REASON,
@@ -177,7 +178,7 @@ async def post_search_log(request: Request) -> JSONResponse:
             data["results"],
             data.get("opened"),
             data.get("search_id"),
-            source="browser",
+            source=BROWSER,
         )
         await _stored(api.store.submit_search(event))
     except ApiError as exc:

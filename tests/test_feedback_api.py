@@ -127,6 +127,7 @@ def test_api_errors_are_json(service: Service) -> None:
 def test_health_and_openapi(service: Service) -> None:
     health = httpx.get(f"{service.url}/api/health").json()
     assert health["status"] == "ok" and health["feedback"]["ok"] is True
+    assert health["search"] == {"ok": True, "articles": health["articles"]}
     document = httpx.get(f"{service.url}/api/openapi.json").json()
     assert {"/api/feedback", "/api/search-log", "/api/health"} <= set(document["paths"])
 

@@ -95,3 +95,19 @@ def test_searches_are_logged_for_the_content_gaps_report(service: str, small_kb:
             break
         time.sleep(0.1)
     assert [(s.source, s.result_count) for s in logged] == [("api", answer["total"])]
+
+
+def test_a_damaged_index_is_a_503_and_health_says_what_to_do(tmp_path):
+    built = build_small_kb(tmp_path)
+    for toc in (built.state / "search").glob("*.toc"):
+        toc.write_bytes(b"not an index")
+    with Service(built.config.parent) as running:
+        answer = httpx.get(f"{running.url}/api/search", params={"q": "refund"})
+        assert answer.status_code == 503
+        assert "cannot read the search index" in answer.json()["error"]
+        health = httpx.get(f"{running.url}/api/health").json()
+        assert health["search"]["ok"] is False
+        assert "run 'kbgen build' again" in health["search"]["error"]
+        assert health["feedback"]["ok"] is True  # pages and votes go on
+        log = running.log.read_text()
+    assert "Traceback" not in log, log

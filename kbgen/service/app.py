@@ -47,7 +47,8 @@ async def health(request: Request) -> JSONResponse:
     """Liveness and what is being served."""
     manifest = request.app.state.manifest
     return JSONResponse({"status": "ok", "articles": len(manifest["articles"]),
-                         "feedback": await feedback_api.status(request.app)})
+                         "feedback": await feedback_api.status(request.app),
+                         "search": await search_api.status(request.app)})
 
 
 async def json_error(request: Request, exc: Exception) -> JSONResponse:

@@ -85,17 +85,24 @@ FEEDBACK_PATHS: dict[str, Any] = {
         ),
     ),
 }
+_PART = {"type": "object", "required": ["ok"], "properties": {
+    "ok": {"type": "boolean"}, "error": {"type": "string"}}}
 SERVICE_PATHS: dict[str, Any] = {
     "/api/health": {
         "get": {
-            "summary": "Whether the service and its store are up",
+            "summary": "Whether the service, its feedback store and its search index are up",
             "responses": {
                 "200": ok(
-                    "Up.",
+                    "Up; `feedback` and `search` each say `ok` or give the `error`.",
                     {
                         "type": "object",
-                        "required": ["status"],
-                        "properties": {"status": {"type": "string"}},
+                        "required": ["status", "articles", "feedback", "search"],
+                        "properties": {
+                            "status": {"type": "string"},
+                            "articles": {"type": "integer"},
+                            "feedback": _PART,
+                            "search": _PART,
+                        },
                     },
                 )
             },

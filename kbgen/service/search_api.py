@@ -132,6 +132,15 @@ def routes() -> list[Route]:
     return [Route("/api/search", search, methods=["GET"])]
 
 
+async def status(app: Starlette) -> dict[str, Any]:
+    """Whether the search index can be read, for /api/health."""
+    try:
+        searcher = await run_in_threadpool(holder_of(app).get)
+    except SearchError as exc:
+        return {"ok": False, "error": str(exc)}
+    return {"ok": True, "articles": len(searcher.lexicon.docs)}
+
+
 def holder_of(app: Starlette) -> SearcherHolder:
     """The app's searcher holder (made on first use)."""
     state = app.state

@@ -117,18 +117,26 @@ def build_index(state: Path, docs: list[ArticleDoc],
     """Bring the index up to date with `docs`, re-indexing only articles whose content changed."""
     live = index_dir(state)
     state.mkdir(parents=True, exist_ok=True)
+    revisions = [doc.revision() for doc in docs]
     previous = _revisions(live)
+    unchanged = sum(previous.get(doc.id) == revision
+                    for doc, revision in zip(docs, revisions, strict=True)) if previous else 0
+    if previous is not None and 2 * unchanged < len(docs):
+        # Most articles changed (a new kbgen's analysis, say): replacing them in a copy of the old
+        # index, then merging, costs more than writing a new one.
+        previous = None
     try:
-        return _build(state, docs, synonyms, stamp, previous)
+        return _build(state, docs, revisions, synonyms, stamp, previous)
     except _DAMAGED:
         if previous is None:
             raise
         # The live index read well enough to list its articles, yet not to merge into: write a
         # whole new one, as for a first build.
-        return _build(state, docs, synonyms, stamp, None)
+        return _build(state, docs, revisions, synonyms, stamp, None)
 
 
-def _build(state: Path, docs: list[ArticleDoc], synonyms: list[list[list[str]]], stamp: str,
+def _build(state: Path, docs: list[ArticleDoc], revisions: list[str],
+           synonyms: list[list[list[str]]], stamp: str,
            previous: dict[str, str] | None) -> IndexStats:
     """A new index beside the live one, from a copy of the live one updated when `previous`
     lists its articles, else from scratch; then swapped in."""
@@ -142,7 +150,7 @@ def _build(state: Path, docs: list[ArticleDoc], synonyms: list[list[list[str]]],
         fresh.mkdir()
         ix = index.create_in(str(fresh), build_schema())
     try:
-        stats = _update(ix, docs, previous or {})
+        stats = _update(ix, docs, revisions, previous or {})
         (fresh / SYNONYMS_FILE).write_text(json.dumps(synonyms), encoding="utf-8")
         (fresh / STAMP_FILE).write_text(stamp, encoding="utf-8")
     except BaseException as exc:
@@ -156,12 +164,12 @@ def _build(state: Path, docs: list[ArticleDoc], synonyms: list[list[list[str]]],
     return stats
 
 
-def _update(ix: Index, docs: list[ArticleDoc], indexed: dict[str, str]) -> IndexStats:
+def _update(ix: Index, docs: list[ArticleDoc], revisions: list[str],
+            indexed: dict[str, str]) -> IndexStats:
     wanted = {doc.id: doc for doc in docs}
     removed = [aid for aid in indexed if aid not in wanted]
     changed = []
-    for doc in docs:
-        revision = doc.revision()
+    for doc, revision in zip(docs, revisions, strict=True):
         if indexed.get(doc.id) != revision:
             changed.append((doc, revision))
     if not removed and not changed:

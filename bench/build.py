@@ -3,12 +3,14 @@
 Builds the corpus once with kbgen and once with plain Material (`plugins: [search]`) in the same
 run, each in a fresh process, and prints wall time, median and largest HTML page, and the ratios.
 Then builds the corpus copied N times (default 5: over 10,000 articles) with kbgen and prints the
-time per article at both sizes, which should stay flat.
+time per article at both sizes, which should stay flat. With --rebuilds, times kbgen's later
+builds of one copy of the corpus: nothing changed, one article changed, every article changed.
 
     .venv/bin/python bench/build.py                 # 1x both, 5x kbgen
     .venv/bin/python bench/build.py --copies 0      # 1x only
     .venv/bin/python bench/build.py --no-material   # kbgen only: 1x and 5x
     .venv/bin/python bench/build.py --material-too  # plain Material at 5x too (very slow)
+    .venv/bin/python bench/build.py --copies 0 --no-material --rebuilds
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ class Result:
 
     def row(self) -> str:
         per = self.seconds / self.articles * 1000
-        return (f"{self.name:<22} {self.articles:>7} {self.seconds:>9.1f} {per:>10.2f} "
+        return (f"{self.name:<32} {self.articles:>7} {self.seconds:>9.1f} {per:>10.2f} "
                 f"{self.median_kb:>10.1f} {self.largest_kb:>11.1f} {self.pages:>7} "
                 f"{self.peak_mb:>8.0f}")
 
@@ -82,9 +84,14 @@ def article_count(docs: Path) -> int:
                if "includes" not in p.relative_to(docs).parts[:-1] and p.name.lower() != "toc.md")
 
 
-def run_build(name: str, plugin: str, docs: Path, work: Path) -> Result:
-    site = work / f"site-{name}"
-    config = work / f"mkdocs-{name}.yml"
+def run_build(name: str, plugin: str, docs: Path, work: Path, *, folder: str = "",
+              keep: bool = False) -> Result:
+    """Build `docs` in its own folder under `work` (site and `.kbgen/` state); with `keep`, the
+    folder stays, for the next build in it to be a rebuild."""
+    base = work / (folder or name.replace(" ", "-"))
+    base.mkdir(exist_ok=True)
+    site = base / "site"
+    config = base / "mkdocs.yml"
     config.write_text(CONFIG.format(docs=docs, site=site, plugin=plugin), encoding="utf-8")
     command = ([sys.executable, "-m", "kbgen", "build", "-f", str(config)] if plugin == "kbgen"
                else [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)])
@@ -97,8 +104,34 @@ def run_build(name: str, plugin: str, docs: Path, work: Path) -> Result:
     sizes = [p.stat().st_size for p in site.rglob("*.html")]
     result = Result(name, article_count(docs), seconds, statistics.median(sizes) / 1024,
                     max(sizes) / 1024, len(sizes), peak_kb / 1024)
-    shutil.rmtree(site)
+    if not keep:
+        shutil.rmtree(base)
     return result
+
+
+def rebuilds(work: Path) -> None:
+    """kbgen's first build of a copy of the corpus, then rebuilds: as is, after one article's
+    edit, after every article's edit."""
+    docs = work / "docs-edited"
+    shutil.copytree(CORPUS, docs)
+    articles = sorted(p for p in docs.rglob("*.md")
+                      if "includes" not in p.relative_to(docs).parts[:-1]
+                      and p.name.lower() != "toc.md")
+
+    def build(name: str) -> Result:
+        result = run_build(name, "kbgen", docs, work, folder="rebuilds", keep=True)
+        print(result.row(), flush=True)
+        return result
+
+    first = build("kbgen first build")
+    steps = [("nothing changed", []), ("one article edited", articles[:1]),
+             ("every article edited", articles)]
+    for label, edited in steps:
+        for path in edited:
+            with path.open("a", encoding="utf-8") as out:
+                out.write("\nEdited for the build benchmark.\n")
+        again = build(f"rebuild: {label}")
+        print(f"  {label}: {again.seconds / first.seconds:.2f} of the first build's time")
 
 
 def main() -> None:
@@ -109,9 +142,11 @@ def main() -> None:
                         help="skip plain Material (for a quick kbgen-only scaling run)")
     parser.add_argument("--material-too", action="store_true",
                         help="also build the copied corpus with plain Material (very slow)")
+    parser.add_argument("--rebuilds", action="store_true",
+                        help="also time kbgen's rebuilds: unchanged, one and every article edited")
     args = parser.parse_args()
     print(f"corpus: {CORPUS}")
-    print(f"{'build':<22} {'articles':>7} {'seconds':>9} {'ms/article':>10} "
+    print(f"{'build':<32} {'articles':>7} {'seconds':>9} {'ms/article':>10} "
           f"{'median KB':>10} {'largest KB':>11} {'pages':>7} {'peak MB':>8}")
     with tempfile.TemporaryDirectory(prefix="kbgen-bench-") as tmp:
         work = Path(tmp)
@@ -132,6 +167,8 @@ def main() -> None:
             if args.material_too:
                 mat_big = run_build(f"material {args.copies}x", "search", docs, work)
                 print(mat_big.row(), flush=True)
+        if args.rebuilds:
+            rebuilds(work)
 
 
 if __name__ == "__main__":

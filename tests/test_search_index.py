@@ -15,9 +15,11 @@ from test_front_matter import kbgen
 
 from kbgen.build import build_site
 from kbgen.errors import SearchError
+from kbgen.search import export as export_module
 from kbgen.search import indexer
 from kbgen.search.document import ArticleDoc, Section, html_sections
-from kbgen.search.indexer import build_index, open_index
+from kbgen.search.indexer import build_index, index_dir, open_index
+from kbgen.search.lexicon import Lexicon
 from kbgen.search.searcher import Searcher
 from kbgen.search.snippets import MIN_SECTION_TEXT, TEXT_BUDGET, kept_sections, snippet
 
@@ -119,6 +121,22 @@ def test_a_failed_build_leaves_the_previous_index_whole(tmp_path: Path,
     assert not list(tmp_path.glob("search.new-*"))
     with Searcher(tmp_path) as searcher:
         assert [d.id for d in searcher.lexicon.docs] == ["a1"]
+
+
+def test_an_export_shared_with_a_second_process_writes_the_same_files(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    built = build_small_kb(tmp_path / "kb")
+    monkeypatch.setattr(export_module, "PARALLEL_FROM", 1)  # six articles: share them anyway
+    monkeypatch.setattr(export_module.os, "cpu_count", lambda: 2)
+    written = []
+    for folder in (index_dir(built.state), None):
+        ix = open_index(built.state)
+        with ix.reader() as reader:
+            target = tmp_path / ("shared" if folder else "alone")
+            export_module.export(Lexicon(reader), [], target, "stamp", folder)
+        ix.close()
+        written.append({p.relative_to(target): p.read_bytes() for p in target.rglob("*.json")})
+    assert written[0] == written[1] and len(written[0]) > 10
 
 
 def test_a_missing_index_says_to_build_first(tmp_path: Path):

@@ -14,7 +14,13 @@ import yaml
 from kbgen.search import ranking
 from kbgen.search.document import ArticleDoc, from_article
 from kbgen.search.export import FORMAT, HOT_FILE, ExportStats, export, read_manifest
-from kbgen.search.indexer import IndexStats, build_index, open_index, parse_synonyms
+from kbgen.search.indexer import (
+    IndexStats,
+    build_index,
+    index_dir,
+    open_index,
+    parse_synonyms,
+)
 from kbgen.search.lexicon import Lexicon
 
 log = logging.getLogger("mkdocs.plugins.kbgen.search")
@@ -104,7 +110,8 @@ class SearchBuilder:
             ix = open_index(state)
             try:
                 with ix.reader() as reader:
-                    exported = export(Lexicon(reader), synonyms, cache, stamp)
+                    exported = export(Lexicon(reader), synonyms, cache, stamp,
+                                      index_dir(state))
             finally:
                 ix.close()
         target = Path(site_dir) / SITE_PATH

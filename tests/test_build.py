@@ -11,6 +11,7 @@ from conftest import CORPORA, article
 from test_front_matter import kbgen
 
 from kbgen.build import build_site
+from kbgen.words import counted
 
 
 def build(kb: Path, strict: bool = False) -> Path:
@@ -370,3 +371,9 @@ def test_serve_names_a_damaged_articles_file_and_says_to_build_again(make_kb, co
     assert served.returncode == 1
     assert ".kbgen/articles.json: " + message in served.stderr
     assert "run 'kbgen build' again" in served.stderr and "Traceback" not in served.stderr
+
+
+def test_counts_in_messages_group_thousands():
+    assert counted(2112, "article") == "2,112 articles"
+    assert counted(1, "category", "categories") == "1 category"
+    assert counted(0, "warning") == "0 warnings"

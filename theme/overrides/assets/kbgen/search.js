@@ -130,7 +130,7 @@ class SearchBox {
           `<li><a href="${siteUrl(`${id}/`)}">${escape(title)}</a></li>`).join("")}</ul>`);
       return;
     }
-    const count = total === 1 ? "1 matching article" : `${total} matching articles`;
+    const count = total === 1 ? "1 matching article" : `${total.toLocaleString("en")} matching articles`;
     this.show(results, `${mean}<p>${count}</p>`, [query, suggestion].filter(Boolean).join(" "));
   }
 

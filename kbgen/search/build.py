@@ -102,8 +102,9 @@ class SearchBuilder:
         synonyms, problems = load_synonyms(synonyms_file)
         for problem in problems:
             log.warning(problem)
-        stamp = _stamp(self.docs, synonyms)
-        stats = build_index(state, self.docs, synonyms, stamp)
+        revisions = [doc.revision() for doc in self.docs]  # hashes every article's text: once
+        stamp = _stamp(self.docs, revisions, synonyms)
+        stats = build_index(state, self.docs, synonyms, stamp, revisions)
         cache = state / EXPORT_DIR
         exported = None
         if read_manifest(cache).get("stamp") != stamp:
@@ -120,10 +121,11 @@ class SearchBuilder:
         return stats, exported
 
 
-def _stamp(docs: list[ArticleDoc], synonyms: list[list[list[str]]]) -> str:
+def _stamp(docs: list[ArticleDoc], revisions: list[str],
+           synonyms: list[list[list[str]]]) -> str:
     settings = [FORMAT, ranking.FIELDS, ranking.params(), synonyms]
     digest = hashlib.sha256(json.dumps(settings).encode())
-    for doc in sorted(docs, key=lambda d: d.id):
-        digest.update(f"{doc.id}\0{doc.revision()}\0".encode())
+    for doc_id, revision in sorted(zip((d.id for d in docs), revisions, strict=True)):
+        digest.update(f"{doc_id}\0{revision}\0".encode())
     return digest.hexdigest()[:16]
 

@@ -112,12 +112,14 @@ per article at 6,000 articles; 1,024 holds about 10,000 articles' postings (spli
 processes) in memory, at a peak of about 0.5 GB per process for 6,000 articles."""
 
 
-def build_index(state: Path, docs: list[ArticleDoc],
-                synonyms: list[list[list[str]]], stamp: str = "") -> IndexStats:
-    """Bring the index up to date with `docs`, re-indexing only articles whose content changed."""
+def build_index(state: Path, docs: list[ArticleDoc], synonyms: list[list[list[str]]],
+                stamp: str = "", revisions: list[str] | None = None) -> IndexStats:
+    """Bring the index up to date with `docs`, re-indexing only articles whose content changed.
+    `revisions`, each doc's `revision()`, when the caller has them already."""
     live = index_dir(state)
     state.mkdir(parents=True, exist_ok=True)
-    revisions = [doc.revision() for doc in docs]
+    if revisions is None:
+        revisions = [doc.revision() for doc in docs]
     previous = _revisions(live)
     unchanged = sum(previous.get(doc.id) == revision
                     for doc, revision in zip(docs, revisions, strict=True)) if previous else 0

@@ -76,7 +76,9 @@ class _SectionParser(HTMLParser):
         self._skip = 0
         self._headerlink = 0
         self._pre = 0  # inside <pre>, where a line break is one; elsewhere it is a space
-        self._callout = False  # inside an admonition's title ("Note"), which introduces its text
+        # Where the text of an admonition's title ("Note") starts, while inside it: the title
+        # introduces the admonition's text.
+        self._callout: int | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
@@ -91,7 +93,8 @@ class _SectionParser(HTMLParser):
             self._anchor = attributes.get("id") or ""
         elif tag in _BLOCK_TAGS:
             self._text.append("\n")
-            self._callout = tag == "p" and "admonition-title" in (attributes.get("class") or "")
+            titled = tag == "p" and "admonition-title" in (attributes.get("class") or "")
+            self._callout = len(self._text) if titled else None
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "pre":
@@ -109,9 +112,10 @@ class _SectionParser(HTMLParser):
             elif tag != "h1":
                 self._text.append(f"\n{heading}\n")
         elif tag in _BLOCK_TAGS:
-            if self._callout and "".join(self._text).rstrip()[-1:].isalnum():
+            if self._callout is not None and "".join(
+                    self._text[self._callout:]).rstrip()[-1:].isalnum():
                 self._text.append(":")  # "Note: Don't ..." in a snippet
-            self._callout = False
+            self._callout = None
             self._text.append("\n")
 
     def handle_data(self, data: str) -> None:

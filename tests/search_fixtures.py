@@ -133,3 +133,15 @@ def build_small_kb(base: Path, *, synonyms: bool = True) -> BuiltSite:
     """The six-article help center (`SMALL_KB`, three categories and four types), built under
     `base`, with the writer's synonyms unless `synonyms` is false."""
     return build_kb(base, SMALL_KB, SYNONYMS_YML if synonyms else None)
+
+
+def damage_index(built: BuiltSite, how: str) -> None:
+    """Damage the built help center's search index: "cut" cuts its segments short, "garble"
+    overwrites its table of contents."""
+    folder = built.state / "search"
+    if how == "cut":
+        for segment in folder.glob("*.seg"):
+            segment.write_bytes(segment.read_bytes()[:300])
+    else:
+        for toc in folder.glob("*.toc"):
+            toc.write_bytes(b"not an index")

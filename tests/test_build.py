@@ -215,11 +215,8 @@ def test_init_then_new_then_strict_build(tmp_path):
     assert again.returncode == 1 and "already exists" in again.stderr
 
 
-def test_a_description_left_as_the_placeholder_is_reported_until_written(tmp_path):
-    kb = tmp_path / "kb"
-    kb.mkdir()
-    (kb / "mkdocs.yml").write_text("site_name: KB\ntheme:\n  name: material\nplugins:\n  - kbgen\n",
-                                   encoding="utf-8")
+def test_a_description_left_as_the_placeholder_is_reported_until_written(make_kb):
+    kb = make_kb({})
     assert kbgen("new", "Reset your password", "--category", "account", cwd=kb).returncode == 0
     page = kb / "docs/account/reset-your-password.md"
     found = kbgen("check", cwd=kb)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from feedback_helpers import Service
-from search_fixtures import BuiltSite, build_small_kb
+from search_fixtures import BuiltSite, build_small_kb, damage_index
 
 from kbgen.search.searcher import Searcher
 
@@ -99,8 +99,7 @@ def test_searches_are_logged_for_the_content_gaps_report(service: str, small_kb:
 
 def test_a_damaged_index_is_a_503_and_health_says_what_to_do(tmp_path):
     built = build_small_kb(tmp_path)
-    for toc in (built.state / "search").glob("*.toc"):
-        toc.write_bytes(b"not an index")
+    damage_index(built, "garble")
     with Service(built.config.parent) as running:
         answer = httpx.get(f"{running.url}/api/search", params={"q": "refund"})
         assert answer.status_code == 503

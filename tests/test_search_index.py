@@ -10,7 +10,7 @@ import pytest
 from conftest import article
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from search_fixtures import build_kb, build_small_kb
+from search_fixtures import build_kb, build_small_kb, damage_index
 from test_front_matter import kbgen
 
 from kbgen.build import build_site
@@ -144,16 +144,11 @@ def test_a_missing_index_says_to_build_first(tmp_path: Path):
         open_index(tmp_path)
 
 
-@pytest.mark.parametrize("damage", ["a cut-off segment", "a garbled table of contents"])
+@pytest.mark.parametrize("damage", ["cut", "garble"])
 def test_a_damaged_index_says_to_build_again_and_the_build_mends_it(tmp_path: Path, damage: str):
     built = build_small_kb(tmp_path)
     folder = built.state / "search"
-    if damage == "a cut-off segment":
-        for segment in folder.glob("*.seg"):
-            segment.write_bytes(segment.read_bytes()[:300])
-    else:
-        for toc in folder.glob("*.toc"):
-            toc.write_bytes(b"not an index")
+    damage_index(built, damage)
     found = kbgen("search", "refund", cwd=built.config.parent)
     assert found.returncode == 1, found.stdout
     assert f"Error: cannot read the search index in {folder}" in found.stderr

@@ -1,7 +1,8 @@
 """Text analysis shared by the index, the Python ranking and (in JavaScript) the browser.
 
 Kept deliberately simple so `search.js` reproduces it exactly: Unicode letters and digits as
-tokens (apostrophes inside words dropped), lowercase, stopwords out, Porter stemming.
+tokens (apostrophes inside words dropped), lowercase, stopwords out, Porter stemming, then a
+few endings that bring a verb and the noun made from it together (`CONFLATE`).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ everything anything everyone people person option options method methods
 
 # Changes whenever analysis changes, or what is stored of an article (the text kept for the
 # browser's snippets), so a build re-indexes every article.
-SIGNATURE = hashlib.sha256(" ".join(sorted(STOPWORDS)).encode() + b"|analysis-2").hexdigest()[:12]
+SIGNATURE = hashlib.sha256(" ".join(sorted(STOPWORDS)).encode() + b"|analysis-3").hexdigest()[:12]
 
 
 def normalize(word: str) -> str:
@@ -64,10 +65,27 @@ def words(text: str) -> list[str]:
     return out
 
 
+# Porter keeps some verbs apart from the nouns made from them: "notify" is notifi but
+# "notification" notif, "apply" appli but "application" applic, "reconcile" reconcil but
+# "reconciliation" reconcili, "subscribe" subscrib but "subscription" subscript; a customer asks
+# with one and the article is written with the other. Each pattern (of a Porter stem's end, with
+# the least there must be before it) and its replacement; the first that matches applies. Chosen
+# on the vocabulary of the corpora in ../shared so as to join no words that mean different things:
+# "wifi" and "gifi" stay, "specify" stays apart from "specific", "reply" from "replicate".
+CONFLATE = ((r"(?<=..[^c])ifi$", "if"), (r"applic$", "appli"), (r"(?<=..)cili$", "cil"),
+            (r"(?<=.)script$", "scrib"))
+_CONFLATE = tuple((re.compile(pattern), replacement) for pattern, replacement in CONFLATE)
+
+
 @functools.lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """Porter stem (Whoosh's implementation, reproduced in search.js)."""
-    return porter_stem(word)
+    """Porter stem (Whoosh's implementation; porter.js reproduces both steps), then `CONFLATE`."""
+    found = porter_stem(word)
+    for pattern, replacement in _CONFLATE:
+        joined, count = pattern.subn(replacement, found, count=1)
+        if count:
+            return joined
+    return found
 
 
 def terms(text: str) -> list[str]:

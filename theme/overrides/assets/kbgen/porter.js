@@ -1,5 +1,6 @@
 // kbgen: the Porter stemmer exactly as Whoosh implements it (whoosh.lang.porter), quirks included,
-// so the browser's terms are the index's terms. Tests compare the two on a whole corpus vocabulary.
+// and analysis.py's CONFLATE step after it, so the browser's terms are the index's terms. Tests
+// compare the two on a whole corpus vocabulary.
 
 const step2list = {
   ational: "ate", tional: "tion", enci: "ence", anci: "ance", izer: "ize", bli: "ble",
@@ -27,8 +28,22 @@ const step41 = /^([\s\S]+?)(al|ance|ence|er|ic|able|ible|ant|ement|ment|ent|ou|i
 const step42 = /^([\s\S]+?)(s|t)(ion)$/;
 const step5 = /^([\s\S]+?)e$/;
 
-// Python's "$" also matches before a final newline; tokens never contain one, so "$" is the same.
+// analysis.py CONFLATE: endings that bring a verb and the noun made from it together
+// ("notify", "notification" -> notif); the first that matches applies.
+const CONFLATE = [
+  [/(?<=..[^c])ifi$/u, "if"], [/applic$/u, "appli"], [/(?<=..)cili$/u, "cil"], [/(?<=.)script$/u, "scrib"],
+];
+
 export function stem(word) {
+  const found = porterStem(word);
+  for (const [pattern, replacement] of CONFLATE) {
+    if (pattern.test(found)) return found.replace(pattern, replacement);
+  }
+  return found;
+}
+
+// Python's "$" also matches before a final newline; tokens never contain one, so "$" is the same.
+function porterStem(word) {
   let w = word;
   if ([...w].length < 3) return w;
   const firstIsY = w[0] === "y";

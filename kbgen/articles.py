@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
@@ -68,6 +70,8 @@ class Article:
     keywords: list[str] = field(default_factory=list)
     draft: bool = False
     feedback: bool = True
+    search_exclude: bool = False  # front matter `search: {exclude: true}`, as Material reads it
+    search_boost: float = 1.0  # `search: {boost: 2}`: its search score is multiplied by this
     revision: str = ""
     url: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
@@ -246,6 +250,9 @@ def parse_article(src_path: str, data: bytes, shown_as: str | None = None) -> Pa
             value = []
         lists[key] = value
 
+    search_exclude, search_boost = _search_settings(
+        meta.get("search"), lambda key: _nested_line(raw, at("search"), key), problem)
+
     reviewed = None
     if meta.get("reviewed") is not None:
         reviewed = _as_date(meta["reviewed"])
@@ -283,7 +290,53 @@ def parse_article(src_path: str, data: bytes, shown_as: str | None = None) -> Pa
         keywords=keywords,
         draft=bool(meta.get("draft", False)),
         feedback=meta.get("feedback", True) is not False,
+        search_exclude=search_exclude,
+        search_boost=search_boost,
         revision=hashlib.sha256(data).hexdigest()[:16],
         meta=meta,
     )
     return ParsedFile(article, problems)
+
+
+def _nested_line(raw: str, parent: int, key: str) -> int:
+    """The line of `key:` among the indented lines under the top-level key on line `parent`
+    (`parent` itself when written inline, as `search: {boost: 2}`, or when `key` is "")."""
+    for number, line in enumerate(raw.splitlines()[parent - 1:], start=parent + 1):
+        if not key or not line.startswith((" ", "\t")):
+            break
+        if re.match(rf"\s+{re.escape(key)}\s*:", line):
+            return number
+    return parent
+
+
+def _search_settings(value: Any, line_of: Callable[[str], int],
+                     problem: Callable[..., None]) -> tuple[bool, float]:
+    """`search: {exclude: true}` and `search: {boost: 2}` (Material's own front matter for its
+    search, so pages written for it keep their meaning): whether the article is left out of
+    search, and what its score is multiplied by. `line_of(key)` is the line of `search.key`."""
+    exclude, boost = False, 1.0
+    if value is None:
+        return exclude, boost
+    if not isinstance(value, dict):
+        problem(line_of(""), "search: must be settings such as 'search: {boost: 2}' or "
+                "'search: {exclude: true}'", fallback="ignoring search")
+        return exclude, boost
+    for key, setting in value.items():
+        if key == "exclude":
+            if isinstance(setting, bool):
+                exclude = setting
+            else:
+                problem(line_of(key), f"search.exclude: {setting!r} is not true or false",
+                        fallback="keeping the article in search")
+        elif key == "boost":
+            number = isinstance(setting, (int, float)) and not isinstance(setting, bool)
+            if number and math.isfinite(setting) and setting > 0:
+                boost = float(setting)
+            else:
+                problem(line_of(key), f"search.boost: {setting!r} is not a number above 0 (2 "
+                        "ranks the article higher, 0.5 lower; 'exclude: true' leaves it out of "
+                        "search)", fallback="ranking it as any other")
+        else:
+            problem(line_of(str(key)), f"search.{key}: not a search setting; kbgen knows "
+                    "search.exclude and search.boost", fallback=f"ignoring search.{key}")
+    return exclude, boost

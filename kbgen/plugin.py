@@ -235,7 +235,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             return None
         html = describe_images(html)
         article = self.catalog.by_src.get(page.file.src_uri)
-        if article is not None and self.config.search:
+        if article is not None and self.config.search and not article.search_exclude:
             self.search.add(article, html, self.catalog.categories[article.category].title)
         if article is not None:
             html = _description_after_h1(html, article.description)

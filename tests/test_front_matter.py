@@ -39,7 +39,15 @@ BAD_FILES = {
         "docs/billing/refunds.md:2: the file is not UTF-8",
     ),
     "empty file": ("", "docs/billing/refunds.md:1: the file is empty"),
+    "bad search boost": (
+        "---\ntitle: Refunds\ndescription: Money back.\nsearch:\n  exclude: false\n"
+        "  boost: high\n---\nBody\n",
+        "docs/billing/refunds.md:6: search.boost: 'high' is not a number above 0",
+    ),
 }
+# What a normal build does instead of leaving the article out.
+FALLBACKS = {"bad type": "(building it as 'article')",
+             "bad search boost": "(ranking it as any other)"}
 
 
 @pytest.mark.parametrize("case", list(BAD_FILES))
@@ -62,8 +70,8 @@ def test_normal_build_warns_and_carries_on(make_kb, case):
     assert "Traceback" not in result.stderr
     assert (kb / "site/billing/invoices/index.html").is_file()
     built = (kb / "site/billing/refunds/index.html").is_file()
-    if case == "bad type":
-        assert "(building it as 'article')" in result.stderr
+    if case in FALLBACKS:
+        assert FALLBACKS[case] in result.stderr
         assert built
     else:
         assert "(the article is left out)" in result.stderr

@@ -46,6 +46,7 @@ class ArticleDoc:
     keywords: list[str] = field(default_factory=list)
     queries: list[str] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
+    boost: float = 1.0  # what its score is multiplied by (front matter `search: {boost: N}`)
 
     @property
     def headings(self) -> str:
@@ -155,4 +156,5 @@ def from_article(article: Any, html: str, category_title: str) -> ArticleDoc:
         category=article.category, category_title=category_title, type=article.type,
         type_label=article.type_label, tags=list(article.tags), keywords=list(article.keywords),
         queries=list(article.queries), sections=html_sections(html),
+        boost=article.search_boost,
     )

@@ -27,7 +27,7 @@ from kbgen.search.analysis import FILLER, MAX_LENGTH, MIN_LENGTH, STOPWORDS
 from kbgen.search.lexicon import Lexicon
 from kbgen.search.schema import PHRASE_FIELDS
 
-FORMAT = 2  # 2: TITLE_CODE among a posting's sections
+FORMAT = 3  # 2: TITLE_CODE among a posting's sections; 3: the articles' boosts
 SHARD_BYTES = 6000  # aim for term shards of about this size (before compression)
 HOT_FILE = "hot.json"  # the terms with the most postings, for the service to load at start
 HOT_TERMS = 500  # on business-central, the 500 largest entries hold three quarters of all postings
@@ -152,6 +152,9 @@ def manifest(lexicon: Lexicon, synonyms: list[list[list[str]]], shards: int,
         # Category and type of each article, for filters before any article file is fetched.
         "docs": [category_ids.index(d.meta["category"]) * 8 + type_ids.index(d.meta["type"])
                  for d in lexicon.docs],
+        # The articles whose score is multiplied by other than 1: {number: boost}.
+        "boosts": {str(n): boost for n, boost
+                   in ranking.article_boosts(d.meta for d in lexicon.docs).items()},
     }
 
 

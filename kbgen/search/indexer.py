@@ -67,7 +67,7 @@ def _article_fields(doc: ArticleDoc, revision: str) -> dict[str, object]:
     meta = {
         "url": doc.url, "title": doc.title, "description": doc.description,
         "category": doc.category, "category_title": doc.category_title,
-        "type": doc.type, "type_label": doc.type_label,
+        "type": doc.type, "type_label": doc.type_label, "boost": doc.boost,
         "sections": sections,
         "kept": kept_sections(doc.title, sections),  # what the browser gets, for its snippets
     }

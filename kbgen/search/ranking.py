@@ -8,7 +8,8 @@ A query is a list of clauses (one per word); a clause matches through alternativ
 itself, its synonyms, a spelling correction, a compound such as "git hub" -> "github"), and the
 best alternative counts. Not every clause has to match: the sum is multiplied by the square of
 the matched share of the query ("OR with a coordination bonus"). An article whose title holds
-every word the query matched through scores TITLE_BONUS more. Quoted phrases must match.
+every word the query matched through scores TITLE_BONUS more. Quoted phrases must match. Last, a
+score is multiplied by its article's boost (front matter `search: {boost: N}`).
 """
 
 from __future__ import annotations
@@ -304,8 +305,10 @@ def entry_scores(entry: Entry) -> dict[int, float]:
 
 
 def rank(clauses: list[Clause], entries: Mapping[str, Entry | None],
-         keep: Iterable[int] | None = None, limit: int | None = None) -> tuple[list[Hit], int]:
-    """The best `limit` articles (best first, ties by number) and how many matched at all.
+         keep: Iterable[int] | None = None, limit: int | None = None,
+         boosts: Mapping[int, float] | None = None) -> tuple[list[Hit], int]:
+    """The best `limit` articles (best first, ties by number) and how many matched at all;
+    `boosts` holds the articles whose score is multiplied by other than 1 (`article_boosts`).
 
     Each article's numbers are added up clause by clause, in the order search.js adds them,
     so both compute bit-identical scores.
@@ -366,10 +369,22 @@ def rank(clauses: list[Clause], entries: Mapping[str, Entry | None],
         # The same additions in the same order: equal exactly when every clause was in the title.
         if titled.get(doc) == total_weight:
             score *= title_factor
+        if boosts and doc in boosts:
+            score *= boosts[doc]
         ranked.append((-score, doc))
     top = sorted(ranked) if limit is None else heapq.nsmallest(limit, ranked)
     return [Hit(doc, -negative, _matched_terms(doc, choices, scores), entries)
             for negative, doc in top], len(ranked)
+
+
+def article_boosts(metas: Iterable[Mapping[str, object]]) -> dict[int, float]:
+    """The articles (by number) whose score is multiplied by other than 1, and by what."""
+    found = {}
+    for number, meta in enumerate(metas):
+        boost = meta.get("boost", 1.0)
+        if isinstance(boost, (int, float)) and boost != 1.0:
+            found[number] = float(boost)
+    return found
 
 
 def _matched_terms(doc: int, choices: list[tuple[float, dict[int, Alternative]]],

@@ -38,6 +38,7 @@ class Searcher:
             self._postings = ExportedPostings.open(state / EXPORT_DIR, read_stamp(state))
         if self._postings is not None:
             self.lexicon.precompiled = self._postings.entry
+        self._boosts = ranking.article_boosts(d.meta for d in self.lexicon.docs)
         self._closed = False
         self._categories: list[str] | None = None
         self._lock = threading.Lock()  # Whoosh readers are not safe across threads
@@ -129,7 +130,7 @@ class Searcher:
             if matching:
                 keep = matching if keep is None else keep & matching
         clauses = ranking.build_clauses(plan, entries, self.synonyms, corrections, completions)
-        hits, total = ranking.rank(clauses, entries, keep, limit)
+        hits, total = ranking.rank(clauses, entries, keep, limit, self._boosts)
         return hits, total, ranking.likeliest_corrections(plan, corrections, entries)
 
     def _filter(self, category: str | None, type: str | None) -> set[int] | None:

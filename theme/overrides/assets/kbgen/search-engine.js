@@ -140,7 +140,7 @@ export class Engine {
     }
     const clauses = buildClauses(plan, entries, m.synonyms, corrections, completions, m.fillerSet);
     const fixes = likeliestCorrections(plan, corrections, entries, m.fillerSet);
-    return { hits: rankClauses(clauses, entries, keep), fixes };
+    return { hits: rankClauses(clauses, entries, keep, m.boosts || {}), fixes };
   }
 
   filter(category, type) {
@@ -241,7 +241,7 @@ function termScores(entry) {
   return out;
 }
 
-function rankClauses(clauses, entries, keep) {
+function rankClauses(clauses, entries, keep, boosts) {
   const scores = new Map();
   let candidates = new Set();
   for (const clause of clauses) {
@@ -284,6 +284,8 @@ function rankClauses(clauses, entries, keep) {
     let score = total * (1 - K.COORD + K.COORD * coverage);
     // The same additions in the same order: equal exactly when every clause was in the title.
     if (titled === totalWeight) score *= 1 + K.TITLE_BONUS;
+    const boost = own(boosts, doc);
+    if (boost !== undefined) score *= boost;
     hits.push({ doc, score, section: 0, terms: [] });
   }
   hits.sort((a, b) => b.score - a.score || a.doc - b.doc);

@@ -18,11 +18,11 @@ ARTICLES = {
     "ledger/export-excel.md": article("Export the ledger to Excel", "A spreadsheet of the ledger.",
                                       body=BODY),
     # Boosted: in Material's front matter, `search: {boost: 2}`.
-    "ledger/export-pdf.md": "---\ntitle: Export the ledger as PDF\n"
-                            "description: A spreadsheet of the ledger.\nsearch:\n  boost: 3\n---\n\n"
-                            + BODY,
-    "ledger/old-export.md": "---\ntitle: Export the ledger from the legacy screens\ndescription: Before "
-                            "2020.\nsearch:\n  exclude: true\n---\n\n" + BODY + " Export export.",
+    "ledger/export-pdf.md": "---\ntitle: Export the ledger as PDF\ndescription: A spreadsheet "
+                            "of the ledger.\nsearch:\n  boost: 3\n---\n\n" + BODY,
+    "ledger/old-export.md": "---\ntitle: Export the ledger from the legacy screens\n"
+                            "description: Before 2020.\nsearch:\n  exclude: true\n---\n\n"
+                            + BODY + " Export export.",
     "ledger/archive.md": "---\ntitle: Ledger export archive\ndescription: Old exports.\n"
                          "search: {boost: 0.01}\n---\n\n" + BODY,
 }

@@ -89,3 +89,6 @@ class KbgenConfig(base.Config):
     """Build the search index and the browser search."""
     feedback = c.SubConfig(FeedbackConfig)
     """The "Was this helpful?" widget."""
+    cache = c.Type(bool, default=True)
+    """Keep converted pages in `.kbgen/pages.sqlite` and convert again only the pages that changed
+    (false: convert every page every build)."""

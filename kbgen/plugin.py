@@ -30,12 +30,14 @@ from kbgen.config import KbgenConfig
 from kbgen.errors import KbgenError
 from kbgen.paths import shown_root, state_dir, theme_dir
 from kbgen.search.build import SearchBuilder
+from kbgen.search.document import PARSER, section_rows
 from kbgen.site.catalog import Catalog
 from kbgen.site.directives import DirectiveRewriter, KindTally
 from kbgen.site.icons import drop_unknown_icons
 from kbgen.site.images import describe_images
 from kbgen.site.links import BrokenLinkFilter
 from kbgen.site.pages import add_landing_pages, landing_of, page_context
+from kbgen.site.render_cache import RenderCache
 from kbgen.words import counted
 
 log = get_plugin_logger(__name__)
@@ -58,6 +60,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self._page_count = 0
         self._rendering = False
         self.search = SearchBuilder()
+        self.render_cache: RenderCache | None = None
+        self._cache_opened = False
 
     @event_priority(100)  # First: Material's search must be switched off before it sets up.
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -89,11 +93,15 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self.link_filter = BrokenLinkFilter(KindTally())
         self.link_filter.install()
         self.search = SearchBuilder()
+        self.render_cache, self._cache_opened = None, False
         return config
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.link_filter is not None:
             self.link_filter.remove()
+        if self.render_cache is not None:
+            self.render_cache.close(complete=False)
+            self.render_cache = None
 
     @event_priority(50)  # Early: later plugins should see only the articles that will be built.
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
@@ -199,6 +207,12 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if not self.config.enabled:
             return None
         progress.current().advance()
+        if self.config.cache and not self._cache_opened:
+            # Here, not in on_files: every plugin has added its files by the first page.
+            self._cache_opened = True
+            self.render_cache = RenderCache.open(state_dir(config.site_dir), config, files)
+        if self.render_cache is not None:
+            self.render_cache.wrap(page)
         landing = landing_of(page, self.catalog)
         if landing is not None:
             page.meta["template"] = landing.template
@@ -236,7 +250,10 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         html = describe_images(html)
         article = self.catalog.by_src.get(page.file.src_uri)
         if article is not None and self.config.search and not article.search_exclude:
-            self.search.add(article, html, self.catalog.categories[article.category].title)
+            rows = None
+            if self.render_cache is not None:  # splitting the HTML is a tenth of a rebuild
+                rows = self.render_cache.memo(f"sections-{PARSER}", html, section_rows)
+            self.search.add(article, html, self.catalog.categories[article.category].title, rows)
         if article is not None:
             html = _description_after_h1(html, article.description)
         return html
@@ -265,6 +282,11 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 log.warning("broken links (fix the paths, or add the files):\n  "
                             + "\n  ".join(links))
         self._write_manifest(config)
+        if self.render_cache is not None:
+            self.render_cache.close(complete=True)
+            log.debug("pages converted: %d; taken from the last build: %d",
+                      self.render_cache.misses, self.render_cache.hits)
+            self.render_cache = None
         if self.config.search:
             try:
                 self.search.finish(state_dir(config.site_dir), config.site_dir,

@@ -92,9 +92,10 @@ class SearchBuilder:
     def __init__(self) -> None:
         self.docs: list[ArticleDoc] = []
 
-    def add(self, article: Any, html: str, category_title: str) -> None:
-        """Take one article with its rendered HTML."""
-        self.docs.append(from_article(article, html, category_title))
+    def add(self, article: Any, html: str, category_title: str,
+            rows: list[list[str]] | None = None) -> None:
+        """Take one article with its rendered HTML (and its sections' rows, when known)."""
+        self.docs.append(from_article(article, html, category_title, rows))
 
     def finish(self, state: Path, site_dir: str | Path,
                synonyms_file: str | None) -> tuple[IndexStats, ExportStats | None]:

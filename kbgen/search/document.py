@@ -7,6 +7,7 @@ import json
 import re
 from dataclasses import asdict, dataclass, field
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 from kbgen.search.analysis import SIGNATURE
@@ -149,12 +150,25 @@ def html_sections(html: str) -> list[Section]:
     return parser.result()
 
 
-def from_article(article: Any, html: str, category_title: str) -> ArticleDoc:
-    """An ArticleDoc from kbgen's Article record and the page's rendered HTML."""
+# Changes with this module's code: sections kept from an earlier build (`section_rows`) are
+# found under a key that holds it.
+PARSER = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+
+
+def section_rows(html: str) -> list[list[str]]:
+    """`html_sections` as [anchor, heading, text] rows, which a cache can keep as JSON."""
+    return [[s.anchor, s.heading, s.text] for s in html_sections(html)]
+
+
+def from_article(article: Any, html: str, category_title: str,
+                 rows: list[list[str]] | None = None) -> ArticleDoc:
+    """An ArticleDoc from kbgen's Article record and the page's rendered HTML (whose sections
+    are `rows`, when a cache has them)."""
     return ArticleDoc(
         id=article.id, url=article.url, title=article.title, description=article.description,
         category=article.category, category_title=category_title, type=article.type,
         type_label=article.type_label, tags=list(article.tags), keywords=list(article.keywords),
-        queries=list(article.queries), sections=html_sections(html),
+        queries=list(article.queries),
+        sections=html_sections(html) if rows is None else [Section(*row) for row in rows],
         boost=article.search_boost,
     )

@@ -1,0 +1,154 @@
+"""Pages kept from the last build (`.kbgen/pages.sqlite`): a rebuild writes the same site, converts
+again only what changed, and still reports (and, when strict, fails on) every broken link."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+from conftest import article
+
+from kbgen.site.render_cache import CACHE_FILE
+
+ARTICLES = {
+    "billing/refunds.md": article(
+        "Get a refund", "How to get your money back.",
+        body="""
+        # Get a refund
+
+        Ask within 30 days. See [update your card](update-card.md#steps) first.
+
+        ## Before you ask {#before}
+
+        !!! note "Keep the receipt"
+            You need the order number.
+
+        ## Steps
+
+        1. Open **Orders**.
+        2. Choose *Refund*.
+
+        ```bash
+        kbgen search "refund"
+        ```
+        """),
+    "billing/update-card.md": article(
+        "Update your card", "Replace the card we charge.",
+        body="## Steps {#steps}\n\nOpen **Billing**, then **Card**. "
+             "Back to [refunds](refunds.md).\n"),
+    "account/close.md": article(
+        "Close your account", "Leave for good.",
+        body="Read [the export guide](export.md) first, and [refunds](../billing/refunds.md).\n"),
+}
+MARK = "<!-- kept from the last build -->"
+
+
+def kbgen(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run the real `kbgen` command in `cwd`."""
+    return subprocess.run([sys.executable, "-m", "kbgen", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=300)
+
+
+def built(kb: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    result = kbgen("build", *args, cwd=kb)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def pages(site: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*"))
+            if p.is_file()}
+
+
+def mark_kept_pages(kb: Path) -> int:
+    """Add MARK to the HTML of every page the cache holds; how many it holds."""
+    db = sqlite3.connect(kb / ".kbgen" / CACHE_FILE)
+    marked = 0
+    for key, data in db.execute("SELECT key, data FROM pages").fetchall():
+        kept = json.loads(zlib.decompress(data))
+        if "content" in kept:
+            kept["content"] += MARK
+            db.execute("UPDATE pages SET data = ? WHERE key = ?",
+                       (zlib.compress(json.dumps(kept).encode()), key))
+            marked += 1
+    db.commit()
+    db.close()
+    return marked
+
+
+def test_a_rebuild_writes_the_same_site(make_kb):
+    kb = make_kb(ARTICLES)
+    first = built(kb)
+    before = pages(kb / "site")
+    again = built(kb)
+    assert pages(kb / "site") == before
+    # The broken link is reported by both builds, though the second converted nothing.
+    assert "links to missing articles: 1 in 1 file" in first.stderr
+    assert "links to missing articles: 1 in 1 file" in again.stderr
+
+
+def test_only_the_edited_article_is_converted_again(make_kb):
+    kb = make_kb(ARTICLES)
+    built(kb)
+    assert mark_kept_pages(kb) >= len(ARTICLES)
+    refunds = kb / "docs/billing/refunds.md"
+    refunds.write_text(refunds.read_text().replace("30 days", "60 days"), encoding="utf-8")
+    built(kb)
+    assert MARK in (kb / "site/billing/update-card/index.html").read_text()
+    assert MARK in (kb / "site/account/close/index.html").read_text()
+    edited = (kb / "site/billing/refunds/index.html").read_text()
+    assert MARK not in edited
+    assert "60 days" in edited
+
+
+def test_a_strict_build_fails_on_a_broken_link_every_time(make_kb):
+    kb = make_kb(ARTICLES)
+    built(kb)
+    for _ in range(2):
+        result = kbgen("build", "--strict", cwd=kb)
+        assert result.returncode == 1
+        assert "links to missing articles: 1 in 1 file" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_a_new_file_mends_a_link_in_an_unchanged_article(make_kb):
+    kb = make_kb(ARTICLES)
+    built(kb)
+    (kb / "docs/account/export.md").write_text(article("Export your data", "Take it with you."),
+                                               encoding="utf-8")
+    result = built(kb)
+    assert "links to missing" not in result.stderr
+    assert 'href="../export/"' in (kb / "site/account/close/index.html").read_text()
+
+
+def test_nothing_is_kept_when_the_cache_is_off_or_extensions_read_files(make_kb, tmp_path):
+    kb = make_kb(ARTICLES, plugin_options="cache: false")
+    built(kb)
+    assert not (kb / ".kbgen" / CACHE_FILE).exists()
+    # pymdownx.snippets reads files of its own while converting: a page depends on more than its
+    # Markdown, so nothing is kept.
+    kb = make_kb(ARTICLES, root=tmp_path / "snippets")
+    config = kb / "mkdocs.yml"
+    config.write_text(config.read_text() + "  - pymdownx.snippets\n", encoding="utf-8")
+    built(kb)
+    assert not (kb / ".kbgen" / CACHE_FILE).exists()
+
+
+def test_a_damaged_cache_is_converted_anew(make_kb):
+    kb = make_kb(ARTICLES)
+    built(kb)
+    before = pages(kb / "site")
+    (kb / ".kbgen" / CACHE_FILE).write_bytes(b"not a database")
+    result = built(kb)
+    assert "Traceback" not in result.stderr
+    assert pages(kb / "site") == before
+    # A new cache took its place, and serves the next build.
+    assert mark_kept_pages(kb) >= len(ARTICLES)
+    shutil.rmtree(kb / "site")
+    built(kb)
+    assert MARK in (kb / "site/account/close/index.html").read_text()

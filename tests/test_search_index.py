@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -106,6 +109,20 @@ def test_rebuilding_reindexes_only_the_articles_that_changed(tmp_path: Path):
         assert searcher.lexicon.n == 4
         assert not searcher.search("article 4 text")["results"] or all(
             r["id"] != "a4" for r in searcher.search("article 4")["results"])
+
+
+def test_a_killed_builds_half_written_index_is_removed_by_the_next(tmp_path: Path):
+    build_index(tmp_path, [_doc(1)], [])
+    # What a build killed while writing leaves: a copy of the index named after its process.
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    killed = tmp_path / f"search.new-{gone}"
+    shutil.copytree(tmp_path / "search", killed)
+    alive = tmp_path / f"search.new-{os.getppid()}"  # a build still running: left alone
+    alive.mkdir()
+    build_index(tmp_path, [_doc(1), _doc(2)], [])
+    assert not killed.exists()
+    assert alive.is_dir()
 
 
 def test_a_failed_build_leaves_the_previous_index_whole(tmp_path: Path,

@@ -143,6 +143,7 @@ def _build(state: Path, docs: list[ArticleDoc], revisions: list[str],
     """A new index beside the live one, from a copy of the live one updated when `previous`
     lists its articles, else from scratch; then swapped in."""
     live = index_dir(state)
+    _sweep(state)
     fresh = state / f"{INDEX_DIR}.new-{os.getpid()}"
     shutil.rmtree(fresh, ignore_errors=True)
     if previous is not None:
@@ -200,6 +201,25 @@ def _update(ix: Index, docs: list[ArticleDoc], revisions: list[str],
     # Many replaced documents leave many deleted ones behind, which slow every read: merge.
     writer.commit(optimize=len(removed) + len(changed) > len(indexed) // 4)
     return IndexStats(len(docs), len(changed), len(removed))
+
+
+def _sweep(state: Path) -> None:
+    """Remove the half-written indexes of builds that were killed (their process is gone): each
+    is a whole copy of the index."""
+    for path in [*state.glob(f"{INDEX_DIR}.new-*"), *state.glob(f"{INDEX_DIR}.old-*")]:
+        pid = path.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and not _running(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's process, say
+        return True
+    return True
 
 
 def _swap(fresh: Path, live: Path) -> None:

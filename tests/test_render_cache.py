@@ -152,3 +152,19 @@ def test_a_damaged_cache_is_converted_anew(make_kb):
     shutil.rmtree(kb / "site")
     built(kb)
     assert MARK in (kb / "site/account/close/index.html").read_text()
+
+
+def test_a_build_beside_another_writing_the_cache_waits_once_and_carries_on(make_kb):
+    kb = make_kb(ARTICLES)
+    built(kb)
+    (kb / "docs/billing/refunds.md").write_text(article("Get a refund", "Money back."),
+                                                encoding="utf-8")
+    other = sqlite3.connect(kb / ".kbgen" / CACHE_FILE)
+    other.execute("BEGIN IMMEDIATE")  # as another build of the same site, mid-write
+    try:
+        result = built(kb, "-v")
+    finally:
+        other.rollback()
+        other.close()
+    assert result.stderr.count("not keeping converted pages this build") == 1
+    assert "Money back." in (kb / "site/billing/refunds/index.html").read_text()

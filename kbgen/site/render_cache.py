@@ -48,6 +48,7 @@ class RenderCache:
         self._db = db
         self._settings = settings
         self._used: set[str] = set()
+        self._writable = True
         self.hits = 0
         self.misses = 0
 
@@ -116,7 +117,7 @@ class RenderCache:
     def close(self, complete: bool) -> None:
         """Save; after a complete build, forget the pages it did not use."""
         try:
-            if complete:
+            if complete and self._writable:
                 self._db.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
                 self._db.executemany("INSERT INTO used VALUES (?)", ((k,) for k in self._used))
                 self._db.execute("DELETE FROM pages WHERE key NOT IN (SELECT key FROM used)")
@@ -134,15 +135,19 @@ class RenderCache:
             return None  # a damaged entry is converted anew
 
     def _write(self, key: str, kept: dict[str, Any]) -> None:
+        if not self._writable:
+            return
         data = zlib.compress(json.dumps(kept).encode("utf-8"), 1)
         try:
             self._db.execute("INSERT OR REPLACE INTO pages VALUES (?, ?)", (key, data))
         except sqlite3.Error as exc:
-            log.info("could not keep a converted page (%s)", exc)
+            # Another build of the same site holds the file, say: don't wait on every page.
+            self._writable = False
+            log.info("not keeping converted pages this build (%s)", exc)
 
 
 def _connect(path: Path) -> sqlite3.Connection:
-    db = sqlite3.connect(path, timeout=5)
+    db = sqlite3.connect(path, timeout=2)
     try:
         db.execute("CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, data BLOB)")
     except sqlite3.Error:

@@ -330,3 +330,87 @@ def test_the_text_kept_for_the_browser_is_pieces_of_the_section_in_order_within_
             found = original.find(piece, at)
             assert found >= 0, (piece, original)
             at = found + len(piece)
+
+
+
+GUIDES = {f"guides/g{n}.md": article(
+    f"Guide {n} to ledgers", "How the ledger works.",
+    body=f"Post entries to the ledger. Guide {n} covers account {n * 7}.\n\n## Closing\n\n"
+         "Close the period when every entry is posted.") for n in range(30)}
+
+
+def _exported(export_dir: Path) -> tuple[dict[str, object], dict[str, object]]:
+    """Every entry and every term's phrase positions in an export, from all its shards."""
+    entries: dict[str, object] = {}
+    positions: dict[str, object] = {}
+    for path in (export_dir / "t").glob("*.json"):
+        entries.update(json.loads(path.read_text()))
+    for path in (export_dir / "p").glob("*.json"):
+        positions.update(json.loads(path.read_text()))
+    return entries, positions
+
+
+def _compiled(state: Path, averages: dict[str, float] | None = None
+              ) -> tuple[dict[str, object], dict[str, object], dict[str, float]]:
+    """What a new export of the index in `state` would hold, with its weights computed from
+    `averages` (default: the index's own); and the index's own averages."""
+    ix = open_index(state)
+    try:
+        with ix.reader() as reader:
+            lexicon = Lexicon(reader)
+            own = dict(lexicon.averages)
+            lexicon.averages = averages or own
+            entries: dict[str, object] = {}
+            positions: dict[str, object] = {}
+            for term in lexicon.terms():
+                entry = lexicon.compile(term)
+                if entry is not None:
+                    entries[term] = export_module.encode_entry(entry)
+                    found = lexicon.positions(term)
+                    if found:
+                        positions[term] = json.loads(json.dumps(found))
+            return entries, positions, own
+    finally:
+        ix.close()
+
+
+def test_an_edited_article_updates_the_export_as_a_new_export_with_its_averages_would(
+        tmp_path: Path):
+    built = build_kb(tmp_path, GUIDES)
+    export_dir = built.state / "search-export"
+    reference = json.loads((export_dir / "reference.json").read_text())
+    edited = built.config.parent / "docs/guides/g3.md"
+    # As an edit mostly is, on a help center of more than 30 articles: words replaced, about as
+    # many as there were (else the averages move by more than DRIFT, and the export is new).
+    edited.write_text(article(
+        "Guide 3 to quokkas", "How the quokka works.",
+        body="Feed the quokka twice daily. Guide 3 covers quokka 21.\n\n## Closing\n\n"
+             "Close the period when every entry is posted."))
+    build_site(built.config)
+    entries, positions, averages = _compiled(built.state, reference["averages"])
+    # The edit moved the averages, but the export kept the ones its weights were computed with,
+    # and holds exactly what a new export with them would: no entry left behind, none missing.
+    assert averages != reference["averages"]
+    assert json.loads((export_dir / "reference.json").read_text()) == reference
+    assert _exported(export_dir) == (entries, positions)
+    assert "quokka" in entries and "account" in entries
+    manifest = json.loads((export_dir / "manifest.json").read_text())
+    assert manifest["stamp"] == indexer.read_stamp(built.state)
+    with Searcher(built.state) as searcher:
+        assert searcher.search("quokka")["results"][0]["id"] == "guides/g3"
+        assert all(r["id"] != "guides/g3" for r in searcher.search("account 21")["results"][:1])
+    # The site has the updated export, and not the file that says how it was made.
+    site_files = built.site / "assets/kbgen/search"
+    assert json.loads((site_files / "manifest.json").read_text()) == manifest
+    assert not (site_files / "reference.json").exists()
+
+
+def test_a_new_article_writes_the_export_anew(tmp_path: Path):
+    built = build_kb(tmp_path, GUIDES)
+    export_dir = built.state / "search-export"
+    (built.config.parent / "docs/guides/new.md").write_text(
+        article("A new guide", "Brand new.", body="Quokkas and ledgers."))
+    build_site(built.config)
+    entries, positions, averages = _compiled(built.state)
+    assert json.loads((export_dir / "reference.json").read_text())["averages"] == averages
+    assert _exported(export_dir) == (entries, positions)

@@ -13,13 +13,15 @@ import yaml
 
 from kbgen.search import ranking
 from kbgen.search.document import ArticleDoc, from_article
-from kbgen.search.export import FORMAT, HOT_FILE, ExportStats, export, read_manifest
+from kbgen.search.export import FORMAT, UNPUBLISHED, ExportStats, export, read_manifest
 from kbgen.search.indexer import (
     IndexStats,
+    article_terms,
     build_index,
     index_dir,
     open_index,
     parse_synonyms,
+    read_stamp,
 )
 from kbgen.search.lexicon import Lexicon
 
@@ -105,20 +107,29 @@ class SearchBuilder:
             log.warning(problem)
         revisions = [doc.revision() for doc in self.docs]  # hashes every article's text: once
         stamp = _stamp(self.docs, revisions, synonyms)
+        before = read_stamp(state)
         stats = build_index(state, self.docs, synonyms, stamp, revisions)
         cache = state / EXPORT_DIR
         exported = None
-        if read_manifest(cache).get("stamp") != stamp:
+        exported_stamp = read_manifest(cache).get("stamp")
+        if exported_stamp != stamp:
+            # The export can be updated for this build's changes only if it matched the index
+            # they were made to (a build that stopped between the two leaves it behind).
+            changed, changed_terms = None, None
+            if before and exported_stamp == before:
+                changed = stats.changed
+                ids = set(changed)
+                changed_terms = set().union(*(article_terms(d) for d in self.docs if d.id in ids))
             ix = open_index(state)
             try:
                 with ix.reader() as reader:
                     exported = export(Lexicon(reader), synonyms, cache, stamp,
-                                      index_dir(state))
+                                      index_dir(state), changed, changed_terms)
             finally:
                 ix.close()
         target = Path(site_dir) / SITE_PATH
         shutil.rmtree(target, ignore_errors=True)
-        shutil.copytree(cache, target, ignore=shutil.ignore_patterns(HOT_FILE))
+        shutil.copytree(cache, target, ignore=shutil.ignore_patterns(*UNPUBLISHED))
         return stats, exported
 
 

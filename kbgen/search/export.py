@@ -11,6 +11,7 @@ Layout under `assets/kbgen/search/`:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -23,7 +24,7 @@ from typing import Any
 from whoosh import index
 
 from kbgen.search import ranking
-from kbgen.search.analysis import FILLER, MAX_LENGTH, MIN_LENGTH, STOPWORDS
+from kbgen.search.analysis import FILLER, MAX_LENGTH, MIN_LENGTH, SIGNATURE, STOPWORDS
 from kbgen.search.lexicon import Lexicon
 from kbgen.search.schema import PHRASE_FIELDS
 
@@ -31,6 +32,17 @@ FORMAT = 3  # 2: TITLE_CODE among a posting's sections; 3: the articles' boosts
 SHARD_BYTES = 6000  # aim for term shards of about this size (before compression)
 HOT_FILE = "hot.json"  # the terms with the most postings, for the service to load at start
 HOT_TERMS = 500  # on business-central, the 500 largest entries hold three quarters of all postings
+# What the weights were computed with (field length averages) and from (articles, settings), so a
+# later build can update the export in place; kept beside the export, not published.
+REFERENCE_FILE = "reference.json"
+UNPUBLISHED = (HOT_FILE, REFERENCE_FILE)
+# An export is updated in place, rather than written anew, when at most this share of its
+# articles changed (none added or removed) and no field's average length moved by more than DRIFT
+# of itself: a posting's weight divides by the average length of its field, so any edit changes
+# every weight a little, which would mean writing every file for one article's edit. Until the
+# averages drift further, the weights keep the averages of the export written anew last.
+UPDATE_SHARE = 0.1
+DRIFT = 0.01
 
 
 @dataclass
@@ -41,6 +53,7 @@ class ExportStats:
     shards: int
     files: int
     bytes: int
+    updated: bool = False  # the last export updated in place (`terms`: the terms it compiled)
 
 
 def shard_of(term: str, shards: int) -> int:
@@ -196,9 +209,16 @@ def _compile_all(lexicon: Lexicon, folder: Path | None) -> dict[str, tuple[list[
 
 
 def export(lexicon: Lexicon, synonyms: list[list[list[str]]], target: Path,
-           stamp: str, folder: Path | None = None) -> ExportStats:
+           stamp: str, folder: Path | None = None, changed: list[str] | None = None,
+           changed_terms: set[str] | None = None) -> ExportStats:
     """Write the browser's search files into `target` (replacing what was there). `folder`, the
-    index's, lets a second process share the work."""
+    index's, lets a second process share the work. `changed`, the ids of the articles indexed
+    since the export in `target` was written, and `changed_terms`, the terms they hold now, let
+    a small change update the export in place (see UPDATE_SHARE)."""
+    if changed is not None and changed_terms is not None:
+        reference = _reference(target, lexicon, synonyms, changed)
+        if reference is not None:
+            return _update(lexicon, target, stamp, reference, changed, changed_terms, synonyms)
     fresh = target.with_name(target.name + ".new")
     shutil.rmtree(fresh, ignore_errors=True)
     for sub in ("t", "p", "v", "d"):
@@ -221,19 +241,122 @@ def export(lexicon: Lexicon, synonyms: list[list[list[str]]], target: Path,
         written += _dump(fresh / "t" / f"{k}.json", term_shards[k])
         written += _dump(fresh / "p" / f"{k}.json", position_shards[k])
         files += 2
-    for key, words in lexicon.vocabulary().items():
-        written += _dump(fresh / "v" / f"{key}.json", sorted(words))
-        files += 1
+    written_, files_ = _write_vocabulary(lexicon, fresh)
+    written, files = written + written_, files + files_
     for doc in lexicon.docs:
-        meta = doc.meta
-        written += _dump(fresh / "d" / f"{doc.number}.json", {
-            "id": doc.id, "u": meta["url"], "t": meta["title"], "c": meta["category"],
-            "y": meta["type"], "d": meta["description"],
-            "s": meta["kept"],
-        })
+        written += _write_doc(fresh, doc)
         files += 1
     _dump(fresh / HOT_FILE, sorted(encoded, key=lambda t: (-len(encoded[t]), t))[:HOT_TERMS])
+    _dump(fresh / REFERENCE_FILE, _settings(lexicon, synonyms) | {
+        "averages": lexicon.averages, "shards": shards})
     written += _dump(fresh / "manifest.json", manifest(lexicon, synonyms, shards, stamp))
     shutil.rmtree(target, ignore_errors=True)
     fresh.replace(target)
     return ExportStats(len(encoded), shards, files + 1, written)
+
+
+def _settings(lexicon: Lexicon, synonyms: list[list[list[str]]]) -> dict[str, Any]:
+    """What every entry of an export depends on, besides its own term's postings."""
+    ids = hashlib.sha256("\n".join(d.id for d in lexicon.docs).encode()).hexdigest()
+    return {"format": FORMAT, "analysis": SIGNATURE, "articles": ids, "fields": ranking.FIELDS,
+            "params": ranking.params(), "synonyms": synonyms}
+
+
+def _reference(target: Path, lexicon: Lexicon, synonyms: list[list[list[str]]],
+               changed: list[str]) -> dict[str, Any] | None:
+    """The reference of the export in `target` when it can be updated in place, else None."""
+    try:
+        reference = json.loads((target / REFERENCE_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(reference, dict) or len(changed) > UPDATE_SHARE * lexicon.n:
+        return None
+    wanted = json.loads(json.dumps(_settings(lexicon, synonyms)))
+    if any(reference.get(key) != value for key, value in wanted.items()):
+        return None
+    averages = reference.get("averages")
+    if not isinstance(averages, dict) or set(averages) != set(lexicon.averages):
+        return None
+    for name, now in lexicon.averages.items():
+        if abs(now - averages[name]) > DRIFT * abs(averages[name]):
+            return None
+    return reference
+
+
+def _update(lexicon: Lexicon, target: Path, stamp: str, reference: dict[str, Any],
+            changed: list[str], changed_terms: set[str],
+            synonyms: list[list[list[str]]]) -> ExportStats:
+    """Update the export in `target` for the `changed` articles: compile again the terms they
+    hold now and the terms that held them, with the reference's averages (as every other entry
+    was compiled), and rewrite the files those terms and articles are in."""
+    lexicon.averages = {name: float(value) for name, value in reference["averages"].items()}
+    shards = int(reference["shards"])
+    numbers = {doc.number for doc in lexicon.docs if doc.id in set(changed)}
+    fresh = target.with_name(target.name + ".new")
+    shutil.rmtree(fresh, ignore_errors=True)
+    shutil.copytree(target, fresh)
+    terms = set(changed_terms)
+    term_shards: dict[int, dict[str, list[int]]] = {}
+    for k in range(shards):
+        shard = json.loads((fresh / "t" / f"{k}.json").read_text("utf-8"))
+        term_shards[k] = shard
+        terms.update(term for term, data in shard.items() if numbers & _docs(data))
+    touched: dict[int, dict[str, Positions]] = {}
+    for term in sorted(terms):
+        k = shard_of(term, shards)
+        if k not in touched:
+            touched[k] = json.loads((fresh / "p" / f"{k}.json").read_text("utf-8"))
+        entry = lexicon.compile(term)
+        term_shards[k].pop(term, None)
+        touched[k].pop(term, None)
+        if entry is not None:
+            term_shards[k][term] = encode_entry(entry)
+            positions = lexicon.positions(term)
+            if positions:
+                touched[k][term] = positions
+    written = files = 0
+    for k in sorted(touched):
+        # Terms in the order a new export writes them: sorted.
+        written += _dump(fresh / "t" / f"{k}.json", dict(sorted(term_shards[k].items())))
+        written += _dump(fresh / "p" / f"{k}.json", dict(sorted(touched[k].items())))
+        files += 2
+    shutil.rmtree(fresh / "v")
+    (fresh / "v").mkdir()
+    written_, files_ = _write_vocabulary(lexicon, fresh)
+    written, files = written + written_, files + files_
+    for doc in lexicon.docs:
+        if doc.number in numbers:
+            written += _write_doc(fresh, doc)
+            files += 1
+    written += _dump(fresh / "manifest.json", manifest(lexicon, synonyms, shards, stamp))
+    shutil.rmtree(target, ignore_errors=True)
+    fresh.replace(target)
+    return ExportStats(len(terms), shards, files + 1, written, updated=True)
+
+
+def _docs(data: list[int]) -> set[int]:
+    """The article numbers of an encoded entry."""
+    found = set()
+    i, doc = 1, 0
+    while i < len(data):
+        doc += data[i]
+        found.add(doc)
+        i += 3 + data[i + 2]
+    return found
+
+
+def _write_vocabulary(lexicon: Lexicon, folder: Path) -> tuple[int, int]:
+    written = files = 0
+    for key, words in lexicon.vocabulary().items():
+        written += _dump(folder / "v" / f"{key}.json", sorted(words))
+        files += 1
+    return written, files
+
+
+def _write_doc(folder: Path, doc: Any) -> int:
+    meta = doc.meta
+    return _dump(folder / "d" / f"{doc.number}.json", {
+        "id": doc.id, "u": meta["url"], "t": meta["title"], "c": meta["category"],
+        "y": meta["type"], "d": meta["description"],
+        "s": meta["kept"],
+    })

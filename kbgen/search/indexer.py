@@ -10,7 +10,7 @@ import struct
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index
@@ -19,7 +19,7 @@ from whoosh.index import EmptyIndexError, Index, LockError
 from kbgen.errors import SearchError
 from kbgen.search.analysis import terms
 from kbgen.search.document import ArticleDoc
-from kbgen.search.schema import build_schema
+from kbgen.search.schema import ARTICLE_FIELDS, build_schema
 from kbgen.search.snippets import kept_sections
 
 INDEX_DIR = "search"
@@ -34,6 +34,7 @@ class IndexStats:
     articles: int
     indexed: int
     removed: int
+    changed: list[str] = field(default_factory=list)  # ids of the articles indexed or removed
 
 
 def index_dir(state: Path) -> Path:
@@ -80,6 +81,15 @@ def _article_fields(doc: ArticleDoc, revision: str) -> dict[str, object]:
         "keywords": "\n".join(doc.keywords), "queries": "\n".join(doc.queries),
         "category": doc.category_title, "type": doc.type_label, "spell": spell,
     }
+
+
+def article_terms(doc: ArticleDoc) -> set[str]:
+    """The terms the article's ranked fields give the index (as the export's entries hold them)."""
+    fields = _article_fields(doc, "")
+    found: set[str] = set()
+    for name in ARTICLE_FIELDS:
+        found.update(terms(str(fields[name])))
+    return found
 
 
 def parse_synonyms(data: object, source: str) -> list[list[list[str]]]:
@@ -200,7 +210,8 @@ def _update(ix: Index, docs: list[ArticleDoc], revisions: list[str],
         raise
     # Many replaced documents leave many deleted ones behind, which slow every read: merge.
     writer.commit(optimize=len(removed) + len(changed) > len(indexed) // 4)
-    return IndexStats(len(docs), len(changed), len(removed))
+    return IndexStats(len(docs), len(changed), len(removed),
+                      [doc.id for doc, _ in changed] + removed)
 
 
 def _sweep(state: Path) -> None:

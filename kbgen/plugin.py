@@ -210,7 +210,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if self.config.cache and not self._cache_opened:
             # Here, not in on_files: every plugin has added its files by the first page.
             self._cache_opened = True
-            self.render_cache = RenderCache.open(state_dir(config.site_dir), config, files)
+            self.render_cache = RenderCache.open(_state(config), config, files)
         if self.render_cache is not None:
             self.render_cache.wrap(page)
         landing = landing_of(page, self.catalog)
@@ -289,14 +289,14 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             self.render_cache = None
         if self.config.search:
             try:
-                self.search.finish(state_dir(config.site_dir), config.site_dir,
+                self.search.finish(_state(config), config.site_dir,
                                    self.config.synonyms)
             except KbgenError as exc:
                 raise PluginError(f"Error building the search index: {exc}") from None
 
     def _write_manifest(self, config: MkDocsConfig) -> None:
         """The articles this build produced, for the service and the report."""
-        target = state_dir(config.site_dir)
+        target = _state(config)
         target.mkdir(parents=True, exist_ok=True)
         manifest = {
             "site_name": config.site_name,
@@ -315,6 +315,11 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         tmp = target / "articles.json.tmp"
         tmp.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
         tmp.replace(target / "articles.json")
+
+
+def _state(config: MkDocsConfig) -> Path:
+    """Where this build keeps its state (see `state_dir`)."""
+    return state_dir(config.site_dir, config.config_file_path)
 
 
 def _description_after_h1(html: str, description: str) -> str:

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
+import time
+import urllib.request
 import zlib
 from pathlib import Path
 
@@ -168,3 +171,32 @@ def test_a_build_beside_another_writing_the_cache_waits_once_and_carries_on(make
         other.close()
     assert result.stderr.count("not keeping converted pages this build") == 1
     assert "Money back." in (kb / "site/billing/refunds/index.html").read_text()
+
+
+def test_mkdocs_serve_keeps_its_state_beside_mkdocs_yml(make_kb):
+    # `mkdocs serve` builds into a new /tmp/mkdocs_... folder each time: state beside that would
+    # be one /tmp/.kbgen for every project previewed on the machine.
+    kb = make_kb(ARTICLES)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+                              cwd=kb, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    preview = kb / ".kbgen" / "preview"
+    try:
+        deadline = time.monotonic() + 120
+        while True:  # it serves once the first build is done
+            assert server.poll() is None and time.monotonic() < deadline, "mkdocs serve stopped"
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/billing/refunds/") as page:
+                    assert "Get a refund" in page.read().decode()
+                    break
+            except OSError:
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    listed = json.loads((preview / "articles.json").read_text())["articles"]
+    assert "billing/refunds" in [a["id"] for a in listed]
+    assert (preview / CACHE_FILE).is_file() and (preview / "search").is_dir()
+    assert not (kb / ".kbgen" / "articles.json").exists()  # the built site's state is apart

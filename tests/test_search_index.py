@@ -25,6 +25,7 @@ from kbgen.search.indexer import build_index, index_dir, open_index
 from kbgen.search.lexicon import Lexicon
 from kbgen.search.searcher import Searcher
 from kbgen.search.snippets import MIN_SECTION_TEXT, TEXT_BUDGET, kept_sections, snippet
+from kbgen.service.search_api import SearcherHolder
 
 
 def _doc(number: int, text: str = "") -> ArticleDoc:
@@ -414,3 +415,22 @@ def test_a_new_article_writes_the_export_anew(tmp_path: Path):
     entries, positions, averages = _compiled(built.state)
     assert json.loads((export_dir / "reference.json").read_text())["averages"] == averages
     assert _exported(export_dir) == (entries, positions)
+
+
+def test_the_service_opens_the_index_again_when_a_build_replaces_its_export(tmp_path: Path):
+    # A build swaps the index in before it writes the export: a searcher opened between the two
+    # reads Whoosh, whose weights an export updated in place does not share; once the new export
+    # is in, the service must read that.
+    built = build_small_kb(tmp_path)
+    holder = SearcherHolder(built.state)
+    first = holder.get()
+    assert holder.get() is first
+    export_dir = built.state / "search-export"
+    copy = export_dir.with_name("search-export.new")
+    shutil.copytree(export_dir, copy)
+    shutil.rmtree(export_dir)
+    copy.replace(export_dir)  # as `export` swaps its new folder in
+    second = holder.get()
+    assert second is not first
+    assert holder.get() is second
+    second.close()

@@ -17,6 +17,7 @@ from starlette.routing import Route
 from kbgen.articles import ARTICLE_TYPES
 from kbgen.errors import FilterError, SearchError
 from kbgen.paths import state_dir
+from kbgen.search.build import EXPORT_DIR
 from kbgen.search.indexer import index_dir
 from kbgen.search.searcher import DEFAULT_LIMIT, MAX_LIMIT, Searcher
 
@@ -63,12 +64,14 @@ def _warm(searcher: Searcher) -> None:
 
 
 class SearcherHolder:
-    """Opens the index on first use, and again whenever a build has swapped in a new one."""
+    """Opens the index on first use, and again whenever a build has swapped in a new one, or a
+    new export of it: a build swaps the index in first, and a searcher opened in between reads
+    the postings from Whoosh, whose weights an export updated in place does not share."""
 
     def __init__(self, state: Path) -> None:
         self.state = state
         self._searcher: Searcher | None = None
-        self._key: tuple[int, int] | None = None
+        self._key: tuple[int, ...] | None = None
         self._lock = threading.Lock()
 
     def get(self, *, warm: bool = False) -> Searcher:
@@ -76,9 +79,14 @@ class SearcherHolder:
         now with `warm` (at start, before the service takes requests), else in the background."""
         try:
             info = os.stat(index_dir(self.state))
-            key = (info.st_ino, info.st_mtime_ns)
         except OSError:
             raise SearchError("no search index; run 'kbgen build' first") from None
+        key: tuple[int, ...] = (info.st_ino, info.st_mtime_ns)
+        try:
+            exported = os.stat(self.state / EXPORT_DIR)
+            key += (exported.st_ino, exported.st_mtime_ns)
+        except OSError:
+            pass  # no export: the searcher reads Whoosh
         with self._lock:
             if self._searcher is None or key != self._key:
                 if self._searcher is not None:

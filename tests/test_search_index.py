@@ -400,6 +400,13 @@ def test_an_edited_article_updates_the_export_as_a_new_export_with_its_averages_
     with Searcher(built.state) as searcher:
         assert searcher.search("quokka")["results"][0]["id"] == "guides/g3"
         assert all(r["id"] != "guides/g3" for r in searcher.search("account 21")["results"][:1])
+    # Edited back: "quokka" is in no article any more, and its entry goes.
+    edited.write_text(GUIDES["guides/g3.md"].replace("account 21", "account 21 today"))
+    build_site(built.config)
+    entries, positions, _ = _compiled(built.state, reference["averages"])
+    assert _exported(export_dir) == (entries, positions)
+    assert "quokka" not in entries and "todai" in entries
+    manifest = json.loads((export_dir / "manifest.json").read_text())
     # The site has the updated export, and not the file that says how it was made.
     site_files = built.site / "assets/kbgen/search"
     assert json.loads((site_files / "manifest.json").read_text()) == manifest

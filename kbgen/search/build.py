@@ -13,7 +13,14 @@ import yaml
 
 from kbgen.search import ranking
 from kbgen.search.document import ArticleDoc, from_article
-from kbgen.search.export import FORMAT, UNPUBLISHED, ExportStats, export, read_manifest
+from kbgen.search.export import (
+    FORMAT,
+    UNPUBLISHED,
+    ExportStats,
+    export,
+    link_or_copy,
+    read_manifest,
+)
 from kbgen.search.indexer import (
     IndexStats,
     article_terms,
@@ -129,7 +136,8 @@ class SearchBuilder:
                 ix.close()
         target = Path(site_dir) / SITE_PATH
         shutil.rmtree(target, ignore_errors=True)
-        shutil.copytree(cache, target, ignore=shutil.ignore_patterns(*UNPUBLISHED))
+        shutil.copytree(cache, target, ignore=shutil.ignore_patterns(*UNPUBLISHED),
+                        copy_function=link_or_copy)
         return stats, exported
 
 

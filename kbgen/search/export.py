@@ -141,6 +141,7 @@ class ExportedPostings:
 
 def _dump(path: Path, data: Any) -> int:
     text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    path.unlink(missing_ok=True)  # never write through a hard link (`link_or_copy`) into its twin
     path.write_text(text, encoding="utf-8")
     return len(text.encode("utf-8"))
 
@@ -255,6 +256,16 @@ def export(lexicon: Lexicon, synonyms: list[list[list[str]]], target: Path,
     return ExportStats(len(encoded), shards, files + 1, written)
 
 
+def link_or_copy(source: str, target: str) -> None:
+    """Hard-link `target` to `source` (instant, no space), or copy it where linking fails (another
+    file system). Export files are never changed in place (`_dump` replaces them), so a link is
+    as good as a copy."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
 def _settings(lexicon: Lexicon, synonyms: list[list[list[str]]]) -> dict[str, Any]:
     """What every entry of an export depends on, besides its own term's postings."""
     ids = hashlib.sha256("\n".join(d.id for d in lexicon.docs).encode()).hexdigest()
@@ -286,32 +297,41 @@ def _reference(target: Path, lexicon: Lexicon, synonyms: list[list[list[str]]],
 def _update(lexicon: Lexicon, target: Path, stamp: str, reference: dict[str, Any],
             changed: list[str], changed_terms: set[str],
             synonyms: list[list[list[str]]]) -> ExportStats:
-    """Update the export in `target` for the `changed` articles: compile again the terms they
-    hold now and the terms that held them, with the reference's averages (as every other entry
-    was compiled), and rewrite the files those terms and articles are in."""
+    """Update the export in `target` for the `changed` articles: in the entry of every term they
+    hold now or held before, replace their postings by what the index has for them now, weighed
+    with the reference's averages (as every other posting was), and rewrite the files those terms
+    and articles are in."""
     lexicon.averages = {name: float(value) for name, value in reference["averages"].items()}
     shards = int(reference["shards"])
     numbers = {doc.number for doc in lexicon.docs if doc.id in set(changed)}
     fresh = target.with_name(target.name + ".new")
     shutil.rmtree(fresh, ignore_errors=True)
-    shutil.copytree(target, fresh)
+    shutil.copytree(target, fresh, copy_function=link_or_copy)
     terms = set(changed_terms)
     term_shards: dict[int, dict[str, list[int]]] = {}
     for k in range(shards):
         shard = json.loads((fresh / "t" / f"{k}.json").read_text("utf-8"))
         term_shards[k] = shard
         terms.update(term for term, data in shard.items() if numbers & _docs(data))
-    touched: dict[int, dict[str, Positions]] = {}
+    touched: dict[int, dict[str, Any]] = {}
     for term in sorted(terms):
         k = shard_of(term, shards)
         if k not in touched:
             touched[k] = json.loads((fresh / "p" / f"{k}.json").read_text("utf-8"))
-        entry = lexicon.compile(term)
-        term_shards[k].pop(term, None)
-        touched[k].pop(term, None)
-        if entry is not None:
-            term_shards[k][term] = encode_entry(entry)
-            positions = lexicon.positions(term)
+        # The entry as it was, without the changed articles, and with them as they are now.
+        old = term_shards[k].pop(term, None)
+        entry = decode_entry(old) if old else ranking.Entry(0, [], [], [])
+        postings = {d: (w, s) for d, w, s in zip(entry.docs, entry.weights, entry.sections,
+                                                 strict=True) if d not in numbers}
+        postings |= lexicon.compile_at(term, numbers)
+        positions = {d: where for d, where in touched[k].pop(term, {}).items()
+                     if int(d) not in numbers}
+        positions |= {str(d): where for d, where in lexicon.positions_at(term, numbers).items()}
+        if postings:
+            docs = sorted(postings)
+            term_shards[k][term] = encode_entry(ranking.Entry(
+                ranking.idf(len(docs), lexicon.n), docs, [postings[d][0] for d in docs],
+                [postings[d][1] for d in docs]))
             if positions:
                 touched[k][term] = positions
     written = files = 0

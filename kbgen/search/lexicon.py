@@ -40,6 +40,7 @@ class Lexicon:
         articles.sort()
         self.docs = [DocInfo(i, aid, meta) for i, (aid, _, meta) in enumerate(articles)]
         self.number = {docnum: i for i, (_, docnum, _) in enumerate(articles)}
+        self.docnums = [docnum for _, docnum, _ in articles]
         by_id = {aid: i for i, (aid, _, _) in enumerate(articles)}
         self.section_of = {docnum: (by_id[aid], n) for aid, docnum, n in sections if aid in by_id}
         self.n = len(self.docs)
@@ -55,6 +56,7 @@ class Lexicon:
         # Where compiled postings come from when not from Whoosh (the build's export of them).
         self.precompiled: Callable[[str], Entry | None] | None = None
         self._vocabulary: dict[str, list[tuple[str, int]]] | None = None
+        self._sections: dict[int, list[tuple[int, int]]] | None = None  # by article: (docnum, n)
 
     def _postings(self, field: str, term: str,
                   kind: str = "frequency") -> Iterator[tuple[int, Any]]:
@@ -107,6 +109,55 @@ class Lexicon:
             sections=[section_codes(heading.get(d, []), text.get(d, []), "title" in tf[d])
                       for d in docs],
         )
+
+    def _postings_at(self, field: str, term: str, docnums: list[int],
+                     kind: str = "frequency") -> Iterator[tuple[int, Any]]:
+        """The term's postings in `field` at the documents `docnums` (sorted) alone: a skip to
+        each, rather than a walk through all of a common word's postings."""
+        try:
+            matcher = self.reader.postings(field, term)
+        except TermNotFound:
+            return
+        for docnum in docnums:
+            if not matcher.is_active():
+                return
+            matcher.skip_to(docnum)
+            if matcher.is_active() and matcher.id() == docnum:
+                yield docnum, matcher.value_as(kind)
+
+    def compile_at(self, term: str, numbers: set[int]) -> dict[int, tuple[int, list[int]]]:
+        """What `compile` gives the articles `numbers` that hold the term: {number: (weight,
+        section codes)}, read at those articles alone."""
+        articles = {self.docnums[n]: n for n in numbers}
+        tf: dict[int, dict[str, int]] = {}
+        for name in FIELDS:
+            for docnum, count in self._postings_at(name, term, sorted(articles)):
+                tf.setdefault(articles[docnum], {})[name] = int(count)
+        if not tf:
+            return {}
+        if self._sections is None:
+            self._sections = {}
+            for docnum, (number, section) in self.section_of.items():
+                self._sections.setdefault(number, []).append((docnum, section))
+        sections = {docnum: (d, section) for d in tf for docnum, section in self._sections[d]}
+        heading: dict[int, list[int]] = {}
+        text: dict[int, list[int]] = {}
+        for name, target in (("sec_heading", heading), ("sec_text", text)):
+            for docnum, _ in self._postings_at(name, term, sorted(sections)):
+                number, section = sections[docnum]
+                target.setdefault(number, []).append(section)
+        return {d: (posting_weight(tf[d], self.lengths[d], self.averages),
+                    section_codes(heading.get(d, []), text.get(d, []), "title" in tf[d]))
+                for d in sorted(tf)}
+
+    def positions_at(self, term: str, numbers: set[int]) -> dict[int, list[list[int]]]:
+        """What `positions` gives the articles `numbers`, read at those articles alone."""
+        articles = {self.docnums[n]: n for n in numbers}
+        found: dict[int, list[list[int]]] = {}
+        for index, name in enumerate(PHRASE_FIELDS):
+            for docnum, where in self._postings_at(name, term, sorted(articles), "positions"):
+                found.setdefault(articles[docnum], [[] for _ in PHRASE_FIELDS])[index] = list(where)
+        return found
 
     def positions(self, term: str) -> dict[int, list[list[int]]]:
         """Where the term stands in each phrase field of each article."""

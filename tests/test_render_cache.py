@@ -72,11 +72,11 @@ def mark_kept_pages(kb: Path) -> int:
     """Add MARK to the HTML of every page the cache holds; how many it holds."""
     db = sqlite3.connect(kb / ".kbgen" / CACHE_FILE)
     marked = 0
-    for key, data in db.execute("SELECT key, data FROM pages").fetchall():
+    for key, data in db.execute("SELECT key, data FROM converted").fetchall():
         kept = json.loads(zlib.decompress(data))
         if "content" in kept:
             kept["content"] += MARK
-            db.execute("UPDATE pages SET data = ? WHERE key = ?",
+            db.execute("UPDATE converted SET data = ? WHERE key = ?",
                        (zlib.compress(json.dumps(kept).encode()), key))
             marked += 1
     db.commit()
@@ -107,6 +107,20 @@ def test_only_the_edited_article_is_converted_again(make_kb):
     edited = (kb / "site/billing/refunds/index.html").read_text()
     assert MARK not in edited
     assert "60 days" in edited
+
+
+def test_a_build_that_logs_more_keeps_its_own_pages_beside_the_others(make_kb):
+    # `kbgen build -v` (and `mkdocs build`) log more than `kbgen build`, so they keep the pages
+    # with other messages; neither may make the other convert everything again.
+    kb = make_kb(ARTICLES)
+    built(kb)
+    assert mark_kept_pages(kb) >= len(ARTICLES)
+    verbose = built(kb, "-v")
+    assert "taken from the last build: 0" in verbose.stderr
+    built(kb)
+    assert MARK in (kb / "site/account/close/index.html").read_text()
+    again = built(kb, "-v")
+    assert "pages converted: 0" in again.stderr
 
 
 def test_a_strict_build_fails_on_a_broken_link_every_time(make_kb):

@@ -17,6 +17,7 @@ import hashlib
 import json
 import logging
 import sqlite3
+import time
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -32,7 +33,11 @@ from mkdocs.structure.toc import AnchorLink, get_toc
 from kbgen import __version__
 
 CACHE_FILE = "pages.sqlite"
-FORMAT = 1
+FORMAT = 2
+# Kept pages a complete build did not use are forgotten when they were made with the same settings
+# (an older version of a page), else when no build has used them for this long: `mkdocs build`
+# (which logs more than `kbgen build`, so keeps other messages) and `kbgen build` each keep theirs.
+KEEP_UNUSED_DAYS = 7
 # Markdown extensions that read files of their own while converting (snippets, includes): a page
 # then depends on more than its Markdown, so a site that uses one is converted anew every build.
 READS_FILES = ("pymdownx.snippets", "markdown_include.include", "mdx_include")
@@ -48,6 +53,7 @@ class RenderCache:
         self._db = db
         self._settings = settings
         self._used: set[str] = set()
+        self._start = time.time()
         self._writable = True
         self.hits = 0
         self.misses = 0
@@ -100,7 +106,7 @@ class RenderCache:
         self.misses += 1
         with _logged() as logged:
             Page.render(page, config, files)
-        self._write(key, _kept(page, logged))
+        self._write(key, _kept(page, logged), self._settings)
 
     def memo(self, kind: str, text: str, compute: Callable[[str], Any]) -> Any:
         """`compute(text)` (JSON of lists, strings and numbers), from the cache when the last
@@ -120,7 +126,12 @@ class RenderCache:
             if complete and self._writable:
                 self._db.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
                 self._db.executemany("INSERT INTO used VALUES (?)", ((k,) for k in self._used))
-                self._db.execute("DELETE FROM pages WHERE key NOT IN (SELECT key FROM used)")
+                self._db.execute("UPDATE converted SET used = ? WHERE key IN (SELECT key FROM "
+                                 "used)", (self._start,))
+                self._db.execute(
+                    "DELETE FROM converted WHERE key NOT IN (SELECT key FROM used) AND "
+                    "(settings = ? OR used < ?)",
+                    (self._settings, self._start - KEEP_UNUSED_DAYS * 86400))
             self._db.commit()
         except sqlite3.Error as exc:
             log.info("could not save converted pages (%s)", exc)
@@ -129,17 +140,19 @@ class RenderCache:
 
     def _read(self, key: str) -> dict[str, Any] | None:
         try:
-            row = self._db.execute("SELECT data FROM pages WHERE key = ?", (key,)).fetchone()
+            row = self._db.execute("SELECT data FROM converted WHERE key = ?",
+                                   (key,)).fetchone()
             return json.loads(zlib.decompress(row[0])) if row else None
         except (sqlite3.Error, zlib.error, ValueError):
             return None  # a damaged entry is converted anew
 
-    def _write(self, key: str, kept: dict[str, Any]) -> None:
+    def _write(self, key: str, kept: dict[str, Any], settings: str = "") -> None:
         if not self._writable:
             return
         data = zlib.compress(json.dumps(kept).encode("utf-8"), 1)
         try:
-            self._db.execute("INSERT OR REPLACE INTO pages VALUES (?, ?)", (key, data))
+            self._db.execute("INSERT OR REPLACE INTO converted VALUES (?, ?, ?, ?)",
+                             (key, settings, self._start, data))
         except sqlite3.Error as exc:
             # Another build of the same site holds the file, say: don't wait on every page.
             self._writable = False
@@ -149,7 +162,9 @@ class RenderCache:
 def _connect(path: Path) -> sqlite3.Connection:
     db = sqlite3.connect(path, timeout=2)
     try:
-        db.execute("CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, data BLOB)")
+        db.execute("DROP TABLE IF EXISTS pages")  # FORMAT 1's, without settings and last use
+        db.execute("CREATE TABLE IF NOT EXISTS converted (key TEXT PRIMARY KEY, "
+                   "settings TEXT, used REAL, data BLOB)")
     except sqlite3.Error:
         db.close()
         raise

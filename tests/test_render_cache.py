@@ -123,6 +123,24 @@ def test_a_build_that_logs_more_keeps_its_own_pages_beside_the_others(make_kb):
     assert "pages converted: 0" in again.stderr
 
 
+def test_settings_that_name_a_function_still_find_the_kept_pages(make_kb):
+    # As Material's documentation sets up Mermaid diagrams: the function's repr holds an address
+    # that differs every build.
+    kb = make_kb(ARTICLES)
+    config = kb / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - pymdownx.superfences\n", """\
+  - pymdownx.superfences:
+      custom_fences:
+        - name: mermaid
+          class: mermaid
+          format: !!python/name:pymdownx.superfences.fence_code_format
+"""), encoding="utf-8")
+    built(kb)
+    assert mark_kept_pages(kb) >= len(ARTICLES)
+    built(kb)
+    assert MARK in (kb / "site/account/close/index.html").read_text()
+
+
 def test_a_strict_build_fails_on_a_broken_link_every_time(make_kb):
     kb = make_kb(ARTICLES)
     built(kb)

@@ -16,6 +16,7 @@ import functools
 import hashlib
 import json
 import logging
+import re
 import sqlite3
 import time
 import zlib
@@ -71,7 +72,7 @@ class RenderCache:
             FORMAT, __version__, packages, names, config.mdx_configs,
             config.use_directory_urls, str(config.validation), site,
             logging.getLogger("mkdocs").getEffectiveLevel(),
-        ], default=repr, sort_keys=True)
+        ], default=_named, sort_keys=True)
         path = state / CACHE_FILE
         try:
             state.mkdir(parents=True, exist_ok=True)
@@ -157,6 +158,16 @@ class RenderCache:
             # Another build of the same site holds the file, say: don't wait on every page.
             self._writable = False
             log.info("not keeping converted pages this build (%s)", exc)
+
+
+def _named(value: object) -> str:
+    """A setting that is not JSON by what it is, not where it is in memory: mkdocs.yml names
+    functions (`format: !!python/name:pymdownx.superfences.fence_code_format`), whose repr holds
+    an address that differs every build."""
+    name = getattr(value, "__qualname__", None)
+    if name is not None:
+        return f"{getattr(value, '__module__', '')}.{name}"
+    return re.sub(r" at 0x[0-9a-fA-F]+", "", repr(value))
 
 
 def _connect(path: Path) -> sqlite3.Connection:

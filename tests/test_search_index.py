@@ -441,3 +441,18 @@ def test_the_service_opens_the_index_again_when_a_build_replaces_its_export(tmp_
     assert second is not first
     assert holder.get() is second
     second.close()
+
+
+def test_a_damaged_export_is_written_anew_instead_of_updated(tmp_path: Path):
+    # The site's search files are hard links to the export kept in .kbgen/: a tool that rewrote a
+    # published file in place would damage the kept one too.
+    built = build_kb(tmp_path, GUIDES)
+    export_dir = built.state / "search-export"
+    for shard in (built.site / "assets/kbgen/search/t").glob("*.json"):
+        shard.write_text("{", encoding="utf-8")  # through the link
+    edited = built.config.parent / "docs/guides/g3.md"
+    edited.write_text(GUIDES["guides/g3.md"].replace("account 21", "account 21 today"))
+    build_site(built.config)
+    entries, positions, averages = _compiled(built.state)
+    assert json.loads((export_dir / "reference.json").read_text())["averages"] == averages
+    assert _exported(export_dir) == (entries, positions)

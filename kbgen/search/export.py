@@ -219,7 +219,13 @@ def export(lexicon: Lexicon, synonyms: list[list[list[str]]], target: Path,
     if changed is not None and changed_terms is not None:
         reference = _reference(target, lexicon, synonyms, changed)
         if reference is not None:
-            return _update(lexicon, target, stamp, reference, changed, changed_terms, synonyms)
+            try:
+                return _update(lexicon, target, stamp, reference, changed, changed_terms,
+                               synonyms)
+            except (OSError, ValueError, TypeError, KeyError, IndexError):
+                # A file of the old export is missing or damaged: write a whole new one.
+                shutil.rmtree(target.with_name(target.name + ".new"), ignore_errors=True)
+                lexicon.averages = lexicon.own_averages()
     fresh = target.with_name(target.name + ".new")
     shutil.rmtree(fresh, ignore_errors=True)
     for sub in ("t", "p", "v", "d"):

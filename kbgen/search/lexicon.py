@@ -48,15 +48,18 @@ class Lexicon:
             {name: float(reader.doc_field_length(docnum, name, 0) or 0) for name in FIELDS}
             for _, docnum, _ in articles
         ]
-        self.averages = {
-            name: (sum(lengths[name] for lengths in self.lengths) / self.n if self.n else 1.0)
-            for name in FIELDS
-        }
+        self.averages = self.own_averages()
         self._entries: OrderedDict[str, Entry | None] = OrderedDict()
         # Where compiled postings come from when not from Whoosh (the build's export of them).
         self.precompiled: Callable[[str], Entry | None] | None = None
         self._vocabulary: dict[str, list[tuple[str, int]]] | None = None
         self._sections: dict[int, list[tuple[int, int]]] | None = None  # by article: (docnum, n)
+
+    def own_averages(self) -> dict[str, float]:
+        """Each ranked field's average length over the index's articles (what weights divide
+        by, unless an export updated in place keeps older ones)."""
+        return {name: (sum(lengths[name] for lengths in self.lengths) / self.n if self.n else 1.0)
+                for name in FIELDS}
 
     def _postings(self, field: str, term: str,
                   kind: str = "frequency") -> Iterator[tuple[int, Any]]:

@@ -309,7 +309,8 @@ def _update(lexicon: Lexicon, target: Path, stamp: str, reference: dict[str, Any
     and articles are in."""
     lexicon.averages = {name: float(value) for name, value in reference["averages"].items()}
     shards = int(reference["shards"])
-    numbers = {doc.number for doc in lexicon.docs if doc.id in set(changed)}
+    ids = set(changed)
+    numbers = {doc.number for doc in lexicon.docs if doc.id in ids}
     fresh = target.with_name(target.name + ".new")
     shutil.rmtree(fresh, ignore_errors=True)
     shutil.copytree(target, fresh, copy_function=link_or_copy)
@@ -318,7 +319,8 @@ def _update(lexicon: Lexicon, target: Path, stamp: str, reference: dict[str, Any
     for k in range(shards):
         shard = json.loads((fresh / "t" / f"{k}.json").read_text("utf-8"))
         term_shards[k] = shard
-        terms.update(term for term, data in shard.items() if numbers & _docs(data))
+        terms.update(term for term, data in shard.items()
+                     if not numbers.isdisjoint(decode_entry(data).docs))
     touched: dict[int, dict[str, Any]] = {}
     for term in sorted(terms):
         k = shard_of(term, shards)
@@ -329,10 +331,10 @@ def _update(lexicon: Lexicon, target: Path, stamp: str, reference: dict[str, Any
         entry = decode_entry(old) if old else ranking.Entry(0, [], [], [])
         postings = {d: (w, s) for d, w, s in zip(entry.docs, entry.weights, entry.sections,
                                                  strict=True) if d not in numbers}
-        postings |= lexicon.compile_at(term, numbers)
+        postings |= lexicon.postings(term, numbers)
         positions = {d: where for d, where in touched[k].pop(term, {}).items()
                      if int(d) not in numbers}
-        positions |= {str(d): where for d, where in lexicon.positions_at(term, numbers).items()}
+        positions |= {str(d): where for d, where in lexicon.positions(term, numbers).items()}
         if postings:
             docs = sorted(postings)
             term_shards[k][term] = encode_entry(ranking.Entry(
@@ -358,17 +360,6 @@ def _update(lexicon: Lexicon, target: Path, stamp: str, reference: dict[str, Any
     shutil.rmtree(target, ignore_errors=True)
     fresh.replace(target)
     return ExportStats(len(terms), shards, files + 1, written, updated=True)
-
-
-def _docs(data: list[int]) -> set[int]:
-    """The article numbers of an encoded entry."""
-    found = set()
-    i, doc = 1, 0
-    while i < len(data):
-        doc += data[i]
-        found.add(doc)
-        i += 3 + data[i + 2]
-    return found
 
 
 def _write_vocabulary(lexicon: Lexicon, folder: Path) -> tuple[int, int]:

@@ -53,7 +53,7 @@ class Lexicon:
         # Where compiled postings come from when not from Whoosh (the build's export of them).
         self.precompiled: Callable[[str], Entry | None] | None = None
         self._vocabulary: dict[str, list[tuple[str, int]]] | None = None
-        self._sections: dict[int, list[tuple[int, int]]] | None = None  # by article: (docnum, n)
+        self._sections: dict[int, list[int]] | None = None  # each article's section docnums
 
     def own_averages(self) -> dict[str, float]:
         """Each ranked field's average length over the index's articles (what weights divide
@@ -61,13 +61,26 @@ class Lexicon:
         return {name: (sum(lengths[name] for lengths in self.lengths) / self.n if self.n else 1.0)
                 for name in FIELDS}
 
-    def _postings(self, field: str, term: str,
-                  kind: str = "frequency") -> Iterator[tuple[int, Any]]:
+    def _postings(self, field: str, term: str, kind: str = "frequency",
+                  at: list[int] | None = None) -> Iterator[tuple[int, Any]]:
+        """The term's postings in `field`: all of them, or those at the documents `at` (sorted)
+        alone, a skip to each rather than a walk through all of a common word's postings."""
         try:
             matcher = self.reader.postings(field, term)
         except TermNotFound:
-            return iter(())
-        return matcher.items_as(kind)
+            return
+        if at is None:
+            yield from matcher.items_as(kind)
+            return
+        for docnum in at:
+            if not matcher.is_active():
+                return
+            matcher.skip_to(docnum)
+            if matcher.is_active() and matcher.id() == docnum:
+                yield docnum, matcher.value_as(kind)
+
+    def _docnums(self, numbers: set[int] | None) -> list[int] | None:
+        return None if numbers is None else sorted(self.docnums[n] for n in numbers)
 
     def entry(self, term: str) -> Entry | None:
         """The term's compiled postings, or None when no article contains it."""
@@ -89,84 +102,50 @@ class Lexicon:
 
     def compile(self, term: str) -> Entry | None:
         """Read the term's postings in every field and fold them into one Entry."""
+        postings = self.postings(term)
+        if not postings:
+            return None
+        docs = list(postings)
+        return Entry(idf=idf(len(docs), self.n), docs=docs,
+                     weights=[postings[d][0] for d in docs],
+                     sections=[postings[d][1] for d in docs])
+
+    def postings(self, term: str, numbers: set[int] | None = None
+                 ) -> dict[int, tuple[int, list[int]]]:
+        """The term's weight and section codes in each article that holds it, by article number
+        in order; only in the articles `numbers`, read at those alone, when given."""
         tf: dict[int, dict[str, int]] = {}
         for name in FIELDS:
-            for docnum, count in self._postings(name, term):
+            for docnum, count in self._postings(name, term, at=self._docnums(numbers)):
                 number = self.number.get(docnum)
                 if number is not None:
                     tf.setdefault(number, {})[name] = int(count)
         if not tf:
-            return None
+            return {}
+        sections = None
+        if numbers is not None:
+            if self._sections is None:
+                self._sections = {}
+                for docnum, (number, _) in self.section_of.items():
+                    self._sections.setdefault(number, []).append(docnum)
+            sections = sorted(docnum for d in tf for docnum in self._sections[d])
         heading: dict[int, list[int]] = {}
         text: dict[int, list[int]] = {}
         for name, target in (("sec_heading", heading), ("sec_text", text)):
-            for docnum, _ in self._postings(name, term):
+            for docnum, _ in self._postings(name, term, at=sections):
                 where = self.section_of.get(docnum)
                 if where is not None:
                     target.setdefault(where[0], []).append(where[1])
-        docs = sorted(tf)
-        return Entry(
-            idf=idf(len(docs), self.n),
-            docs=docs,
-            weights=[posting_weight(tf[d], self.lengths[d], self.averages) for d in docs],
-            sections=[section_codes(heading.get(d, []), text.get(d, []), "title" in tf[d])
-                      for d in docs],
-        )
-
-    def _postings_at(self, field: str, term: str, docnums: list[int],
-                     kind: str = "frequency") -> Iterator[tuple[int, Any]]:
-        """The term's postings in `field` at the documents `docnums` (sorted) alone: a skip to
-        each, rather than a walk through all of a common word's postings."""
-        try:
-            matcher = self.reader.postings(field, term)
-        except TermNotFound:
-            return
-        for docnum in docnums:
-            if not matcher.is_active():
-                return
-            matcher.skip_to(docnum)
-            if matcher.is_active() and matcher.id() == docnum:
-                yield docnum, matcher.value_as(kind)
-
-    def compile_at(self, term: str, numbers: set[int]) -> dict[int, tuple[int, list[int]]]:
-        """What `compile` gives the articles `numbers` that hold the term: {number: (weight,
-        section codes)}, read at those articles alone."""
-        articles = {self.docnums[n]: n for n in numbers}
-        tf: dict[int, dict[str, int]] = {}
-        for name in FIELDS:
-            for docnum, count in self._postings_at(name, term, sorted(articles)):
-                tf.setdefault(articles[docnum], {})[name] = int(count)
-        if not tf:
-            return {}
-        if self._sections is None:
-            self._sections = {}
-            for docnum, (number, section) in self.section_of.items():
-                self._sections.setdefault(number, []).append((docnum, section))
-        sections = {docnum: (d, section) for d in tf for docnum, section in self._sections[d]}
-        heading: dict[int, list[int]] = {}
-        text: dict[int, list[int]] = {}
-        for name, target in (("sec_heading", heading), ("sec_text", text)):
-            for docnum, _ in self._postings_at(name, term, sorted(sections)):
-                number, section = sections[docnum]
-                target.setdefault(number, []).append(section)
         return {d: (posting_weight(tf[d], self.lengths[d], self.averages),
                     section_codes(heading.get(d, []), text.get(d, []), "title" in tf[d]))
                 for d in sorted(tf)}
 
-    def positions_at(self, term: str, numbers: set[int]) -> dict[int, list[list[int]]]:
-        """What `positions` gives the articles `numbers`, read at those articles alone."""
-        articles = {self.docnums[n]: n for n in numbers}
+    def positions(self, term: str, numbers: set[int] | None = None) -> dict[int, list[list[int]]]:
+        """Where the term stands in each phrase field of each article (of the articles
+        `numbers` alone, when given)."""
         found: dict[int, list[list[int]]] = {}
         for index, name in enumerate(PHRASE_FIELDS):
-            for docnum, where in self._postings_at(name, term, sorted(articles), "positions"):
-                found.setdefault(articles[docnum], [[] for _ in PHRASE_FIELDS])[index] = list(where)
-        return found
-
-    def positions(self, term: str) -> dict[int, list[list[int]]]:
-        """Where the term stands in each phrase field of each article."""
-        found: dict[int, list[list[int]]] = {}
-        for index, name in enumerate(PHRASE_FIELDS):
-            for docnum, where in self._postings(name, term, "positions"):
+            for docnum, where in self._postings(name, term, "positions", self._docnums(numbers)):
                 number = self.number.get(docnum)
                 if number is not None:
                     found.setdefault(number, [[] for _ in PHRASE_FIELDS])[index] = list(where)

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import markdown
 import pytest
 from conftest import article
 from hypothesis import given, settings
@@ -81,6 +82,25 @@ def test_an_admonition_title_introduces_its_text():
             '<div class="admonition tip"><p class="admonition-title">Why?</p><p>Speed.</p></div>')
     (section,) = html_sections(html)
     assert snippet(section.text, {"vat"}) == "Note: Don't create VAT periods by hand. Why? Speed."
+
+
+@pytest.mark.parametrize("alternate", [True, False])
+def test_each_content_tab_label_introduces_its_own_tab(alternate: bool):
+    # Material's markup puts a set's labels together before the tabs; run together they read
+    # "LinuxmacOSWindows", and no label stood next to its command.
+    source = ('=== "Linux"\n\n    Run `ss -ltnp`.\n\n=== "macOS"\n\n    Run `lsof -nP`.\n\n'
+              '=== "Windows"\n\n    === "PowerShell"\n\n        Run `Get-NetTCPConnection`.\n\n'
+              '    === "cmd"\n\n        Run `netstat -ano`.\n\nThen stop it.\n')
+    html = markdown.markdown(source, extensions=["pymdownx.tabbed", "pymdownx.superfences"],
+                             extension_configs={"pymdownx.tabbed": {"alternate_style": alternate}})
+    assert ("tabbed-labels" in html) is alternate
+    (section,) = html_sections(html)
+    assert section.text == ("Linux:\nRun ss -ltnp.\nmacOS:\nRun lsof -nP.\nWindows:\n"
+                            "PowerShell:\nRun Get-NetTCPConnection.\ncmd:\nRun netstat -ano.\n"
+                            "Then stop it.")
+    assert snippet(section.text, {"lsof"}) == (
+        "… macOS: Run lsof -nP. Windows: PowerShell: Run Get-NetTCPConnection. cmd: Run "
+        "netstat -ano. Then stop it.")
 
 
 def test_a_snippet_starts_at_its_sentence_when_that_is_near():

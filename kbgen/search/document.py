@@ -81,13 +81,30 @@ class _SectionParser(HTMLParser):
         # Where the text of an admonition's title ("Note") starts, while inside it: the title
         # introduces the admonition's text.
         self._callout: int | None = None
+        # Content tabs (pymdownx.tabbed): Material puts all of a set's labels ("Linux", "macOS")
+        # together before the tabs' contents, so each label is kept here and written before
+        # the content it names ("Linux: ss -ltnp ..."), not run together ("LinuxmacOS").
+        self._label: list[str] | None = None
+        self._in_labels = 0
+        self._tab_labels: list[list[str]] = []  # a list a set, inner sets last
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
         if tag == "pre":
             self._pre += 1
+        classes = (attributes.get("class") or "").split()
         if tag in _SKIP_TAGS:
             self._skip += 1
+        elif tag == "label" and (attributes.get("for") or "").startswith("__tabbed"):
+            self._label = []
+        elif tag == "div" and "tabbed-labels" in classes:
+            self._in_labels += 1
+            self._tab_labels.append([])
+        elif tag == "div" and "tabbed-block" in classes:
+            if self._tab_labels:
+                self._introduce(self._tab_labels[-1].pop(0))
+                if not self._tab_labels[-1]:
+                    self._tab_labels.pop()
         elif tag == "a" and "headerlink" in (attributes.get("class") or ""):
             self._headerlink += 1
         elif tag in _HEADING_TAGS and self._heading is None:
@@ -103,6 +120,17 @@ class _SectionParser(HTMLParser):
             self._pre = max(0, self._pre - 1)
         if tag in _SKIP_TAGS:
             self._skip = max(0, self._skip - 1)
+        elif tag == "label" and self._label is not None:
+            label = _squash("".join(self._label)).replace("\n", " ")
+            self._label = None
+            if self._in_labels and self._tab_labels:
+                self._tab_labels[-1].append(label)
+            else:  # the older markup: each label right before its tab's content
+                self._introduce(label)
+        elif tag == "div" and self._in_labels:  # the labels' div holds labels alone
+            self._in_labels -= 1
+            if not self._tab_labels[-1]:
+                self._tab_labels.pop()
         elif tag == "a" and self._headerlink:
             self._headerlink -= 1
         elif tag == self._heading_tag and self._heading is not None:
@@ -125,7 +153,16 @@ class _SectionParser(HTMLParser):
             return
         if not self._pre:  # a line the writer wrapped goes on in the same paragraph
             data = data.replace("\r", " ").replace("\n", " ")
-        (self._heading if self._heading is not None else self._text).append(data)
+        if self._label is not None:
+            self._label.append(data)
+        else:
+            (self._heading if self._heading is not None else self._text).append(data)
+
+    def _introduce(self, label: str) -> None:
+        """A tab's label on a line of its own before its content, ending in ":" so that a
+        snippet runs it on into what follows."""
+        if label:
+            self._text.append(f"\n{label}{':' if label[-1].isalnum() else ''}\n")
 
     def _close(self) -> None:
         self.sections[-1].text = _squash("".join(self._text))

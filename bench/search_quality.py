@@ -1,14 +1,20 @@
-"""Search quality on stackfaq's real questions: kbgen (CLI, browser), Material and Pagefind.
+"""Search quality on judged questions: kbgen (CLI, browser), Material and Pagefind.
 
-Every engine answers every line of queries-dev.tsv on the same 125 articles, and is scored on
-MRR@10, nDCG@10 and P@1 (the one answering article is the only relevant one):
+Every engine answers every question on the same articles, and is scored on MRR@10, nDCG@10 and
+P@1 (the one answering article is the only relevant one). Two sets of questions:
+
+  stackfaq          (default) ../shared/corpora/stackfaq/queries-dev.tsv: 630 real paraphrased
+                    questions on 125 articles
+  business-central  bench/queries-bc.tsv: 57 questions on the 2,112 business-central articles,
+                    one for each of 60 articles drawn at random (3 stubs left out), written from
+                    the article by someone who had not seen any engine's results
 
   kbgen (CLI)      `kbgen search --queries` on the Whoosh index
   kbgen (browser)  `window.kbgen.search` in headless Chromium, from the exported static files
   Material         Material's own search box (lunr in its web worker) on a plain-Material build
   Pagefind         `pagefind.search` on the kbgen-built site, indexed by `pagefind --site`
 
-    .venv/bin/python bench/search_quality.py [--reuse]
+    .venv/bin/python bench/search_quality.py [--reuse] [--corpus business-central]
 """
 
 from __future__ import annotations
@@ -25,6 +31,12 @@ sys.path.insert(0, str(ROOT))
 from kbgen.search.evaluation import Scores, read_judgements, score  # noqa: E402
 
 STACKFAQ = CORPORA / "stackfaq"
+# corpus: (its articles, its judged questions, the bench's folder names for its two sites)
+SETS = {
+    "stackfaq": (STACKFAQ / "docs", STACKFAQ / "queries-dev.tsv", "stackfaq"),
+    "business-central": (CORPORA / "business-central" / "docs",
+                         ROOT / "bench" / "queries-bc.tsv", "bc"),
+}
 KBGEN = Path(sys.executable).parent / "kbgen"
 
 _BROWSER_SEARCH = """async (queries) => {
@@ -46,17 +58,26 @@ _PAGEFIND_SEARCH = """async (queries) => {
 _MATERIAL_SEARCH = """async (q) => {
   const input = document.querySelector('.md-search__input');
   const meta = document.querySelector('.md-search-result__meta');
-  input.focus();
-  input.value = q;
-  input.dispatchEvent(new Event('input', {bubbles: true}));
-  input.dispatchEvent(new KeyboardEvent('keyup', {bubbles: true}));
   const settled = () => /matching|No matching/i.test(meta.textContent);
+  const type = (text) => {
+    input.value = text;
+    input.dispatchEvent(new Event('input', {bubbles: true}));
+    input.dispatchEvent(new KeyboardEvent('keyup', {bubbles: true}));
+  };
+  input.focus();
+  // Empty the box first, and wait for the last query's results to go: on a large index they
+  // are still on show (and "settled") when the next query is typed.
+  type('');
+  for (let t = performance.now(); settled() && performance.now() - t < 5000;) {
+    await new Promise(r => setTimeout(r, 10));
+  }
+  type(q);
   const start = performance.now();
   let last = null, stable = 0;
   while (performance.now() - start < 5000) {
     await new Promise(r => setTimeout(r, 25));
     const now = [...document.querySelectorAll('.md-search-result__list > .md-search-result__item')]
-      .map(li => li.querySelector('a').getAttribute('href')).join(' ');
+      .map(li => li.querySelector('a').href).join(' ');
     if (settled() && now === last) { if (++stable >= 3) return now ? now.split(' ') : []; }
     else stable = 0;
     last = now;
@@ -74,10 +95,10 @@ def kbgen_cli(config: Path, queries: list[str], work: Path) -> list[list[str]]:
     return [[r["url"] for r in json.loads(line)["results"]] for line in out.splitlines()]
 
 
-def material(browser: object, url: str, queries: list[str]) -> list[list[str]]:
-    """Material's built-in search, typed into its own search box."""
+def material(browser: object, url: str, queries: list[str], start: str) -> list[list[str]]:
+    """Material's built-in search, typed into its own search box on the page at `start`."""
     page = browser.new_page()  # type: ignore[attr-defined]
-    page.goto(url)
+    page.goto(url + start)
     page.wait_for_load_state("networkidle")
     out = []
     for query in queries:
@@ -99,12 +120,14 @@ def in_page(browser: object, url: str, script: str, queries: list[str]) -> list[
 
 def main() -> None:
     parser = arguments(__doc__.splitlines()[0])
+    parser.add_argument("--corpus", choices=sorted(SETS), default="stackfaq")
     args = parser.parse_args()
-    judged = read_judgements(STACKFAQ / "queries-dev.tsv")
+    docs, judgements, folder = SETS[args.corpus]
+    judged = read_judgements(judgements)
     queries = [q for q, _ in judged]
     wanted = [w for _, w in judged]
-    kb_config = write_config(args.work / "stackfaq-kbgen", STACKFAQ / "docs", kbgen=True)
-    plain_config = write_config(args.work / "stackfaq-material", STACKFAQ / "docs", kbgen=False)
+    kb_config = write_config(args.work / f"{folder}-kbgen", docs, kbgen=True)
+    plain_config = write_config(args.work / f"{folder}-material", docs, kbgen=False)
     kb_site, plain_site = kb_config.parent / "site", plain_config.parent / "site"
     if not args.reuse or not (kb_site / "pagefind").exists():
         build(kb_config)
@@ -125,10 +148,13 @@ def main() -> None:
                 timings[name] = time.monotonic() - start
         with serve(plain_site) as url:
             start = time.monotonic()
-            rankings["Material (lunr)"] = material(browser, url, queries)
+            # A corpus without a home page (business-central) searches from an article's page.
+            home = "" if (plain_site / "index.html").exists() else wanted[0]
+            rankings["Material (lunr)"] = material(browser, url, queries, home)
             timings["Material (lunr)"] = time.monotonic() - start
 
-    print(f"stackfaq: {len(queries)} questions, 125 articles\n")
+    articles = json.loads((kb_site / "assets/kbgen/search/manifest.json").read_text())["n"]
+    print(f"{args.corpus}: {len(queries)} questions, {articles} articles\n")
     results: dict[str, Scores] = {}
     for name, ranked in rankings.items():
         results[name] = score(zip(ranked, wanted, strict=False))

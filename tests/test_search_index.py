@@ -415,6 +415,9 @@ def test_an_edited_article_updates_the_export_as_a_new_export_with_its_averages_
     assert json.loads((export_dir / "reference.json").read_text()) == reference
     assert _exported(export_dir) == (entries, positions)
     assert "quokka" in entries and "account" in entries
+    # The service's list of the largest entries, to load first, has the new term too.
+    hot = json.loads((export_dir / "hot.json").read_text())
+    assert len(entries) < 500 and sorted(hot) == sorted(entries)
     manifest = json.loads((export_dir / "manifest.json").read_text())
     assert manifest["stamp"] == indexer.read_stamp(built.state)
     with Searcher(built.state) as searcher:
@@ -426,6 +429,7 @@ def test_an_edited_article_updates_the_export_as_a_new_export_with_its_averages_
     entries, positions, _ = _compiled(built.state, reference["averages"])
     assert _exported(export_dir) == (entries, positions)
     assert "quokka" not in entries and "todai" in entries
+    assert sorted(json.loads((export_dir / "hot.json").read_text())) == sorted(entries)
     manifest = json.loads((export_dir / "manifest.json").read_text())
     # The site has the updated export, and not the file that says how it was made.
     site_files = built.site / "assets/kbgen/search"

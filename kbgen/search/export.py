@@ -253,7 +253,7 @@ def export(lexicon: Lexicon, synonyms: list[list[list[str]]], target: Path,
     for doc in lexicon.docs:
         written += _write_doc(fresh, doc)
         files += 1
-    _dump(fresh / HOT_FILE, sorted(encoded, key=lambda t: (-len(encoded[t]), t))[:HOT_TERMS])
+    _dump(fresh / HOT_FILE, _hot(encoded))
     _dump(fresh / REFERENCE_FILE, _settings(lexicon, synonyms) | {
         "averages": lexicon.averages, "shards": shards})
     written += _dump(fresh / "manifest.json", manifest(lexicon, synonyms, shards, stamp))
@@ -356,10 +356,17 @@ def _update(lexicon: Lexicon, target: Path, stamp: str, reference: dict[str, Any
         if doc.number in numbers:
             written += _write_doc(fresh, doc)
             files += 1
+    _dump(fresh / HOT_FILE, _hot({term: data for shard in term_shards.values()
+                                  for term, data in shard.items()}))
     written += _dump(fresh / "manifest.json", manifest(lexicon, synonyms, shards, stamp))
     shutil.rmtree(target, ignore_errors=True)
     fresh.replace(target)
     return ExportStats(len(terms), shards, files + 1, written, updated=True)
+
+
+def _hot(encoded: dict[str, list[int]]) -> list[str]:
+    """The HOT_TERMS terms whose encoded entries are longest (the most postings)."""
+    return sorted(encoded, key=lambda t: (-len(encoded[t]), t))[:HOT_TERMS]
 
 
 def _write_vocabulary(lexicon: Lexicon, folder: Path) -> tuple[int, int]:

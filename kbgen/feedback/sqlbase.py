@@ -38,7 +38,6 @@ ON CONFLICT (search_id) DO UPDATE SET
 _HELPFUL = "SUM(CASE WHEN helpful THEN 1 ELSE 0 END)"
 # Results, none opened: only the search box reports what was opened, so an API search is never one.
 _NO_CLICK = f"result_count > 0 AND opened_url IS NULL AND source = '{BROWSER}'"
-_FAILED = f"SUM(CASE WHEN result_count = 0 OR ({_NO_CLICK}) THEN 1 ELSE 0 END)"
 
 
 class SqlStore(FeedbackStore):
@@ -203,13 +202,12 @@ class SqlStore(FeedbackStore):
             self._rows("SELECT COUNT(*) FROM kbgen_searches WHERE created_at >= ?", (since,))[0][0]
         )
 
-    def search_gaps(self, since: float = 0.0, limit: int = 20) -> list[SearchGap]:
+    def search_queries(self, since: float = 0.0) -> list[SearchGap]:
         rows = self._rows(
             "SELECT MIN(query), COUNT(*), "
             "SUM(CASE WHEN result_count = 0 THEN 1 ELSE 0 END), "
             f"SUM(CASE WHEN {_NO_CLICK} THEN 1 ELSE 0 END) "
-            f"FROM kbgen_searches WHERE created_at >= ? AND query_key <> '' GROUP BY query_key "
-            f"HAVING {_FAILED} > 0 ORDER BY {_FAILED} DESC, COUNT(*) DESC, MIN(query) LIMIT ?",
-            (since, limit),
+            "FROM kbgen_searches WHERE created_at >= ? AND query_key <> '' GROUP BY query_key",
+            (since,),
         )
         return [SearchGap(r[0], int(r[1]), int(r[2]), int(r[3])) for r in rows]

@@ -8,7 +8,7 @@ import time
 import uuid
 from abc import ABC, abstractmethod
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kbgen.errors import StoreError
@@ -110,6 +110,8 @@ class SearchGap:
     searches: int
     no_result: int
     no_click: int
+    # Other wordings of the same search counted in with it (`kbgen.report.summary.group_gaps`).
+    wordings: list[str] = field(default_factory=list)
 
 
 def hash_client(client: str) -> str:
@@ -233,8 +235,9 @@ class FeedbackStore(ABC):
         """How many searches were logged."""
 
     @abstractmethod
-    def search_gaps(self, since: float = 0.0, limit: int = 20) -> list[SearchGap]:
-        """The queries that most often found nothing or nothing opened."""
+    def search_queries(self, since: float = 0.0) -> list[SearchGap]:
+        """Every query searched (as `query_key` folds it), with how often it found nothing or
+        nothing opened."""
 
 
 def default_url(state_dir: Path) -> str:

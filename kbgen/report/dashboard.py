@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from html import escape
 
 from kbgen.report.charts import gap_bars, votes_over_time
-from kbgen.report.formats import period
+from kbgen.report.formats import also, period
 from kbgen.report.summary import ArticleReport, Report
 
 _CSS = """
@@ -107,11 +107,16 @@ def _all_articles(report: Report, base_url: str) -> str:
     )
 
 
+def _also(wordings: list[str]) -> str:
+    return f"<br><small class='muted'>{escape(also(wordings, ''))}</small>" if wordings else ""
+
+
 def _gaps(report: Report) -> str:
     if not report.gaps:
         return "<p class='muted'>No search went unanswered in this period.</p>"
     rows = "".join(
-        f"<tr><td>{escape(g.query)}</td><td class='num'>{g.searches}</td>"
+        f"<tr><td>{escape(g.query)}{_also(g.wordings)}</td>"
+        f"<td class='num'>{g.searches}</td>"
         f"<td class='num'>{g.no_result}</td><td class='num'>{g.no_click}</td></tr>"
         for g in report.gaps
     )

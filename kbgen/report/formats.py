@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from kbgen.report.summary import Report
 
@@ -19,6 +20,15 @@ def _day(epoch: float) -> str:
 
 def _pct(value: float) -> str:
     return f"{value * 100:.0f}%"
+
+
+def also(wordings: list[str], before: str, shown: int = 3) -> str:
+    """`(also: gift card, giftcards and 2 more)`, the other wordings of a search; "" if none."""
+    if not wordings:
+        return ""
+    more = len(wordings) - shown
+    listed = ", ".join(wordings[:shown]) + (f" and {more} more" if more > 0 else "")
+    return f"{before}(also: {listed})"
 
 
 def period(report: Report) -> str:
@@ -108,7 +118,8 @@ def as_table(report: Report, width: int = 120) -> str:
         for column in ("Query", "Searches", "No result", "No click"):
             table.add_column(column, overflow="fold")
         for g in report.gaps:
-            table.add_row(g.query, str(g.searches), str(g.no_result), str(g.no_click))
+            query = Text(g.query) + Text(also(g.wordings, "\n"), style="dim")
+            table.add_row(query, str(g.searches), str(g.no_result), str(g.no_click))
         console.print(table)
     output = console.file
     assert isinstance(output, io.StringIO)

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from kbgen.errors import KbgenError
-from kbgen.feedback.store import DayVotes, FeedbackStore, SearchGap
+from kbgen.feedback.store import DayVotes, FeedbackStore, SearchGap, query_key
+from kbgen.search.analysis import FILLER, terms
 
 _UNITS = {"h": 3600, "d": 86400, "w": 7 * 86400}
 NEEDS_WORK = 10
@@ -97,6 +98,34 @@ class Report:
         return asdict(self)
 
 
+def wording_key(query: str) -> str:
+    """What a search asks for, whatever its wording: its terms (stemmed, without stopwords and
+    the filler of questions), sorted. "Gift cards?", "gift card" and "how do I get a gift card"
+    share one; a query of no such words keeps its own (`query_key`)."""
+    found = sorted({term for term in terms(query) if term not in FILLER})
+    return " ".join(found) if found else query_key(query)
+
+
+def group_gaps(rows: list[SearchGap], limit: int) -> list[SearchGap]:
+    """`rows` (one a wording) added up by `wording_key`: the `limit` searches that failed most
+    (found nothing, or nothing opened), each shown in its most searched wording with the others
+    in `wordings`."""
+    groups: dict[str, list[SearchGap]] = defaultdict(list)
+    for row in rows:
+        groups[wording_key(row.query)].append(row)
+    merged = []
+    for members in groups.values():
+        members.sort(key=lambda g: (-g.searches, len(g.query), g.query))
+        merged.append(SearchGap(
+            members[0].query, sum(g.searches for g in members),
+            sum(g.no_result for g in members), sum(g.no_click for g in members),
+            [g.query for g in members[1:]]))
+    # As the store orders them: most failed searches (no result or no click) first.
+    failed = [g for g in merged if g.no_result + g.no_click > 0]
+    failed.sort(key=lambda g: (-(g.no_result + g.no_click), -g.searches, g.query))
+    return failed[:limit]
+
+
 def load_titles(state_dir: Path) -> dict[str, dict[str, str]]:
     """Article titles and URLs from the last build's manifest (empty if there is none)."""
     try:
@@ -142,7 +171,7 @@ def build_report(
     articles.sort(key=lambda a: (-a.votes, a.id))
     failing = [a for a in articles if a.helpful < a.votes]
     needs_work = sorted(failing, key=lambda a: (-a.unhelpful_lower_bound, -a.votes, a.id))
-    gap_rows = store.search_gaps(since, gaps)
+    gap_rows = group_gaps(store.search_queries(since), gaps)
     return Report(
         since=since,
         generated=time.time(),

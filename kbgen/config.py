@@ -21,6 +21,21 @@ class PositiveInt(c.Type[int]):
         return value
 
 
+class PositiveNumber(c.Type[float]):
+    """A number above 0 (`true` is not one)."""
+
+    def __init__(self, example: float) -> None:
+        super().__init__((int, float))
+        self.example = example
+
+    def run_validation(self, value: object) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0 \
+                or value == float("inf"):
+            raise ValidationError(
+                f"Expected a number above 0, such as {self.example}, but received: {value!r}")
+        return float(value)
+
+
 class CategoryConfig(base.Config):
     """How one category folder is shown."""
 
@@ -30,6 +45,9 @@ class CategoryConfig(base.Config):
     """One line shown on the home page and the category's landing page."""
     icon = c.Optional(c.Type(str))
     """A Material icon name such as `material/credit-card`, shown with the category's title."""
+    search_boost = c.Optional(PositiveNumber(example=0.7))
+    """Multiplies the search score of every article in the category (with the article's own
+    `search: {boost: N}`): below 1 ranks them lower, above 1 higher; default 1."""
 
 
 class FeedbackConfig(base.Config):

@@ -253,7 +253,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             rows = None
             if self.render_cache is not None:  # splitting the HTML is a tenth of a rebuild
                 rows = self.render_cache.memo(f"sections-{PARSER}", html, section_rows)
-            self.search.add(article, html, self.catalog.categories[article.category].title, rows)
+            category = self.catalog.categories[article.category]
+            self.search.add(article, html, category.title, rows, category.search_boost)
         if article is not None:
             html = _description_after_h1(html, article.description)
         return html

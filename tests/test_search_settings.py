@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import pytest
-from conftest import article
-from search_fixtures import BuiltSite, build_kb
+from click.testing import CliRunner
+from conftest import MKDOCS_YML, article
+from search_fixtures import BuiltSite, build_kb, write_kb
 from site_server import static_server
 
 from kbgen.articles import parse_article
+from kbgen.build import build_site
+from kbgen.cli import main
 from kbgen.search.searcher import Searcher
 
 BODY = "Export the ledger to a spreadsheet once a month."
@@ -91,3 +94,53 @@ def test_settings_are_read_as_material_writes_them():
     assert settings("search: yes\n")[2] == [
         "a/b.md:4: search: must be settings such as 'search: {boost: 2}' or "
         "'search: {exclude: true}'"]
+
+
+# The same article, general and for one country: a category of country variants can be ranked
+# below the general articles without editing each one (business-central's LocalFunctionality).
+VARIANTS = {
+    "general/print-reports.md": article(
+        "Run and print reports in Business Central", "Print any report.",
+        body="Choose the report, set its filters, then print the report or save it."),
+    "local/print-vat-reports.md": article(
+        "Print VAT reports [GB]", "Print the VAT reports of the United Kingdom.",
+        body="Print the VAT report. Print the day book report."),
+}
+
+
+def _variants(base, options: str) -> BuiltSite:
+    config = write_kb(base, VARIANTS)
+    config.write_text(MKDOCS_YML.format(plugin_options=options), encoding="utf-8")
+    build_site(config, site_dir=str(base / "site"))
+    return BuiltSite(config, base / "site")
+
+
+@pytest.mark.browser
+def test_a_category_search_boost_ranks_all_its_articles_lower(tmp_path, page):
+    plain = _variants(tmp_path / "plain", "")
+    lowered = _variants(tmp_path / "lowered", ":\n      categories:\n        local:\n"
+                                              "          search_boost: 0.5")
+    query = "how do I print a report"
+    with Searcher(plain.state) as searcher:
+        assert [r["url"] for r in searcher.search(query)["results"]] == [
+            "local/print-vat-reports/", "general/print-reports/"]
+    with Searcher(lowered.state) as searcher:
+        assert [r["url"] for r in searcher.search(query)["results"]] == [
+            "general/print-reports/", "local/print-vat-reports/"]
+    with static_server(lowered.site) as url:
+        page.goto(url)
+        page.wait_for_function("window.kbgen && window.kbgen.search")
+        found = page.evaluate("async (q) => (await window.kbgen.search(q)).map((r) => r.url)",
+                              query)
+    assert found == ["general/print-reports/", "local/print-vat-reports/"]
+
+
+def test_a_bad_category_search_boost_names_the_option(tmp_path):
+    config = write_kb(tmp_path, VARIANTS)
+    config.write_text(MKDOCS_YML.format(
+        plugin_options=":\n      categories:\n        local:\n          search_boost: high"),
+        encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "-f", str(config)])
+    assert result.exit_code != 0
+    assert "search_boost" in result.output and "Expected a number above 0" in result.output
+    assert "Traceback" not in result.output

@@ -102,9 +102,10 @@ class SearchBuilder:
         self.docs: list[ArticleDoc] = []
 
     def add(self, article: Any, html: str, category_title: str,
-            rows: list[list[str]] | None = None) -> None:
-        """Take one article with its rendered HTML (and its sections' rows, when known)."""
-        self.docs.append(from_article(article, html, category_title, rows))
+            rows: list[list[str]] | None = None, category_boost: float = 1.0) -> None:
+        """Take one article with its rendered HTML (and its sections' rows, when known);
+        `category_boost` multiplies its own search boost."""
+        self.docs.append(from_article(article, html, category_title, rows, category_boost))
 
     def finish(self, state: Path, site_dir: str | Path,
                synonyms_file: str | None) -> tuple[IndexStats, ExportStats | None]:

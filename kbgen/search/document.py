@@ -198,14 +198,14 @@ def section_rows(html: str) -> list[list[str]]:
 
 
 def from_article(article: Any, html: str, category_title: str,
-                 rows: list[list[str]] | None = None) -> ArticleDoc:
+                 rows: list[list[str]] | None = None, category_boost: float = 1.0) -> ArticleDoc:
     """An ArticleDoc from kbgen's Article record and the page's rendered HTML (whose sections
-    are `rows`, when a cache has them)."""
+    are `rows`, when a cache has them); its boost is the article's times its category's."""
     return ArticleDoc(
         id=article.id, url=article.url, title=article.title, description=article.description,
         category=article.category, category_title=category_title, type=article.type,
         type_label=article.type_label, tags=list(article.tags), keywords=list(article.keywords),
         queries=list(article.queries),
         sections=html_sections(html) if rows is None else [Section(*row) for row in rows],
-        boost=article.search_boost,
+        boost=article.search_boost * category_boost,
     )

@@ -35,6 +35,7 @@ class Category:
     title: str
     description: str = ""
     icon: str | None = None
+    search_boost: float = 1.0  # multiplies its articles' search scores (`search_boost:`)
     articles: list[Article] = field(default_factory=list)
     # URL of each page of the landing page, by number, as MkDocs names the page's file; set
     # when the pages are added, since `use_directory_urls` decides them (`billing/page/2/` or
@@ -96,6 +97,7 @@ class Catalog:
                     title=conf.get("title") or humanize(article.category),
                     description=conf.get("description") or "",
                     icon=conf.get("icon"),
+                    search_boost=conf.get("search_boost") or 1.0,
                 )
             self.categories[article.category].articles.append(article)
             for tag in article.tags:

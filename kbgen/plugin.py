@@ -32,7 +32,7 @@ from kbgen.paths import shown_root, state_dir, theme_dir
 from kbgen.search.build import SearchBuilder
 from kbgen.search.document import PARSER, section_rows
 from kbgen.site.catalog import Catalog
-from kbgen.site.directives import DirectiveRewriter, KindTally
+from kbgen.site.directives import REWRITER, DirectiveRewriter, KindTally
 from kbgen.site.icons import drop_unknown_icons
 from kbgen.site.images import describe_images
 from kbgen.site.links import BrokenLinkFilter
@@ -218,7 +218,15 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             page.meta["template"] = landing.template
         if page.file.generated_by or self.rewriter is None:
             return markdown
-        return self.rewriter.rewrite(markdown, page.file.src_uri)
+        rewriter, src = self.rewriter, page.file.src_uri
+        if self.render_cache is None:
+            return rewriter.rewrite(markdown, src)
+        # Kept from the last build while the files it included are unchanged: rewriting is a
+        # sixth of a rebuild whose pages are all kept.
+        traced = self.render_cache.memo(
+            f"rewrite-{REWRITER}", f"{src}\0{markdown}",
+            lambda _: rewriter.rewrite_traced(markdown, src), rewriter.replay)
+        return str(traced["markdown"])
 
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation

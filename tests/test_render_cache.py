@@ -109,6 +109,31 @@ def test_only_the_edited_article_is_converted_again(make_kb):
     assert "60 days" in edited
 
 
+def test_a_page_is_rewritten_again_when_a_file_it_includes_changes(make_kb):
+    # DocFX includes are put in place before conversion, and that rewrite is kept too: it must
+    # not outlive the included files, nor forget what it reported.
+    kb = make_kb({
+        "billing/fees.md": article(
+            "Fees", "What we charge.",
+            body="Read this.\n\n[!INCLUDE [fee](../includes/fee.md)]\n\n"
+                 "[!INCLUDE [later](../includes/later.md)]\n"),
+        "includes/fee.md": "A fee of 5 EUR applies.\n",
+    })
+    page = kb / "site/billing/fees/index.html"
+    missing = "[!INCLUDE] (file not found): 1 in 1 file"
+    first = built(kb)
+    assert "5 EUR" in page.read_text() and missing in first.stderr
+    before = pages(kb / "site")
+    again = built(kb)
+    assert pages(kb / "site") == before and missing in again.stderr
+    (kb / "docs/includes/fee.md").write_text("A fee of 7 EUR applies.\n", encoding="utf-8")
+    built(kb)
+    assert "7 EUR" in page.read_text() and "5 EUR" not in page.read_text()
+    (kb / "docs/includes/later.md").write_text("Now written.\n", encoding="utf-8")
+    mended = built(kb)
+    assert "Now written." in page.read_text() and missing not in mended.stderr
+
+
 def test_a_build_that_logs_more_keeps_its_own_pages_beside_the_others(make_kb):
     # `kbgen build -v` (and `mkdocs build`) log more than `kbgen build`, so they keep the pages
     # with other messages; neither may make the other convert everything again.

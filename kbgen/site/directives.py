@@ -12,12 +12,15 @@ instead of once per file.
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
 import textwrap
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from kbgen.articles import split_front_matter
 from kbgen.site.images import described_image, image_attributes, image_markdown
@@ -71,6 +74,16 @@ _COLON_LABELS = {
 _UNCLOSED_IMAGE = ":::image (not closed by ::: on the same line)"
 
 ReadFile = Callable[[str], "str | None"]
+Trace = dict[str, Any]  # {"reads": {path: digest}, "tallied": [[kind, src_path], ...]}
+
+# Changes with the code that rewrites a page (this module and the list pass): a rewrite kept by
+# an earlier build (`rewrite_traced`) is found under a key that holds it.
+REWRITER = hashlib.sha256(Path(__file__).read_bytes()
+                          + (Path(__file__).parent / "lists.py").read_bytes()).hexdigest()[:12]
+
+
+def _digest(text: str | None) -> str | None:
+    return None if text is None else hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass
@@ -296,6 +309,7 @@ class DirectiveRewriter:
         self._read_file = read_file
         self._tally = tally
         self._cache: dict[str, str | None] = {}
+        self._trace: Trace | None = None
 
     def _include_text(self, path: str) -> str | None:
         if path not in self._cache:
@@ -303,7 +317,38 @@ class DirectiveRewriter:
             if text is not None:
                 text = split_front_matter(text)[1].strip("\n")
             self._cache[path] = text
+        if self._trace is not None:
+            self._trace["reads"][path] = _digest(self._cache[path])
         return self._cache[path]
+
+    def _count(self, kind: str, src_path: str) -> None:
+        self._tally.add(kind, src_path)
+        if self._trace is not None:
+            self._trace["tallied"].append([kind, src_path])
+
+    def rewrite_traced(self, markdown: str, src_path: str) -> dict[str, Any]:
+        """`rewrite`, with what it depended on besides `markdown` and what it counted:
+        `{"markdown": ..., "reads": {include: digest}, "tallied": [[kind, file], ...]}`, which
+        `replay` takes back in a later build."""
+        trace: Trace = {"reads": {}, "tallied": []}
+        self._trace = trace
+        try:
+            rewritten = self.rewrite(markdown, src_path)
+        finally:
+            self._trace = None
+        return {"markdown": rewritten, **trace}
+
+    def replay(self, traced: dict[str, Any]) -> bool:
+        """Whether a `rewrite_traced` of an earlier build still holds (every file it included
+        reads the same now); if so, count again what it counted."""
+        reads = traced.get("reads")
+        if not isinstance(reads, dict) or not isinstance(traced.get("markdown"), str):
+            return False
+        if any(_digest(self._include_text(path)) != digest for path, digest in reads.items()):
+            return False
+        for kind, src_path in traced.get("tallied", []):
+            self._tally.add(kind, src_path)
+        return True
 
     def _included(self, line: str, src_path: str, depth: int) -> str:
         """`line` with its includes replaced by their files' text; the lines after the first go
@@ -314,7 +359,7 @@ class DirectiveRewriter:
             )
             text = self._include_text(target) if depth < _MAX_INCLUDE_DEPTH else None
             if text is None:
-                self._tally.add("[!INCLUDE] (file not found)", src_path)
+                self._count("[!INCLUDE] (file not found)", src_path)
                 return ""
             lines = self._expand(text, target, depth + 1).strip("\n").split("\n")
             # An included file is a document of its own: code or a comment it leaves open ends
@@ -330,7 +375,7 @@ class DirectiveRewriter:
 
         def expand(text: str) -> str:
             if len(_ANY_INCLUDE.findall(text)) > len(INCLUDE.findall(text)):
-                self._tally.add(_MALFORMED_INCLUDE, src_path)
+                self._count(_MALFORMED_INCLUDE, src_path)
             return INCLUDE.sub(include, text)
 
         return _outside_code_spans(line, expand)
@@ -351,7 +396,7 @@ class DirectiveRewriter:
                 return link
             where = " (an alert outside a > quote)" if kind.lower() in _ALERTS else ""
             where = " (without a web address)" if kind == "VIDEO" else where
-            self._tally.add(f"[!{kind}]{where}", src_path)
+            self._count(f"[!{kind}]{where}", src_path)
             return ""
 
         def colon(match: re.Match[str]) -> str:
@@ -359,7 +404,7 @@ class DirectiveRewriter:
             image = image_markdown(image_attributes(match.group(0))) if kind == "image" else None
             if image is not None:
                 return image
-            self._tally.add(_COLON_LABELS.get(kind, f":::{kind}"), src_path)
+            self._count(_COLON_LABELS.get(kind, f":::{kind}"), src_path)
             return ""
 
         def rewrite_text(text: str) -> str:
@@ -390,7 +435,7 @@ class DirectiveRewriter:
             return None
         image = image_markdown(attributes)
         if image is None:
-            self._tally.add(_COLON_LABELS["image"], src_path)
+            self._count(_COLON_LABELS["image"], src_path)
         description = textwrap.dedent("\n".join(lines[start + 1:end]))
         description = self._lines(description, src_path).strip("\n")
         return described_image(match.group("indent"), image or "",
@@ -450,7 +495,7 @@ class DirectiveRewriter:
                     out.extend(self._layout(lines[i:end + 1], src_path))
                     i = end + 1
                     continue
-                self._tally.add(":::row (not a closed row of closed columns)", src_path)
+                self._count(":::row (not a closed row of closed columns)", src_path)
                 i += 1
                 continue
             if ":::image" in line:
@@ -462,7 +507,7 @@ class DirectiveRewriter:
             colon = _COLON_DIRECTIVE.match(line)
             if colon and not _COLON_INLINE.search(line):
                 kind = colon.group("kind").lower()
-                self._tally.add(_UNCLOSED_IMAGE if kind == "image" else f":::{kind}", src_path)
+                self._count(_UNCLOSED_IMAGE if kind == "image" else f":::{kind}", src_path)
                 i += 1
                 continue
             if "[!" in line or ":::" in line:

@@ -109,13 +109,15 @@ class RenderCache:
             Page.render(page, config, files)
         self._write(key, _kept(page, logged), self._settings)
 
-    def memo(self, kind: str, text: str, compute: Callable[[str], Any]) -> Any:
+    def memo(self, kind: str, text: str, compute: Callable[[str], Any],
+             holds: Callable[[Any], bool] | None = None) -> Any:
         """`compute(text)` (JSON of lists, strings and numbers), from the cache when the last
-        builds computed it for the same `text`; `kind` names the computation and its version."""
+        builds computed it for the same `text` (and `holds(value)`, when given, says it still
+        does); `kind` names the computation and its version."""
         key = hashlib.sha256(f"{kind}\0{text}".encode()).hexdigest()
         self._used.add(key)
         kept = self._read(key)
-        if kept is not None:
+        if kept is not None and (holds is None or holds(kept["value"])):
             return kept["value"]
         value = compute(text)
         self._write(key, {"value": value})

@@ -93,7 +93,7 @@ def test_report_ranks_articles_and_finds_gaps(db: str) -> None:
     ]
 
 
-def test_wordings_of_one_search_are_one_gap_in_every_format(tmp_path: Path) -> None:
+def test_wordings_of_one_search_count_as_one_in_gaps_and_top_searches(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'feedback.db'}"
     with open_store(url) as store:
         for query, results, opened in [
@@ -102,9 +102,13 @@ def test_wordings_of_one_search_are_one_gap_in_every_format(tmp_path: Path) -> N
             ("get my money back", 4, None), ("how can i get my money back", 4, None),
             ("money back", 4, "billing/refunds/"),
             ("how to", 0, None), ("how to", 0, None),
+            *[("invoice", 2, "billing/invoices/")] * 5,
         ]:
             store.log_search(query, results, opened, source=BROWSER).result()
         report = build_report(store, 0.0, gaps=3)
+    # What customers search for most, found or not, counted the same way.
+    assert [(g.query, g.searches) for g in report.top_searches] == [
+        ("invoice", 5), ("gift cards", 4), ("money back", 3)]
     # Each wording apart, "gift cards" (2) would tie with "how to", and the money-back question
     # would be two rows below it (its searches that found what they wanted not counted in);
     # "gift card balance" asks for something more. A wording of filler alone stays as it is.
@@ -115,9 +119,12 @@ def test_wordings_of_one_search_are_one_gap_in_every_format(tmp_path: Path) -> N
     ]
     table = render(report, "table")
     assert "(also: Gift card?, how do I get a gift card)" in table
+    assert table.index("Content gaps") < table.index("Top searches") < table.index("invoice")
     assert json.loads(render(report, "json"))["gaps"][0]["wordings"] == [
         "Gift card?", "how do I get a gift card"]
-    assert "(also: Gift card?, how do I get a gift card)" in render(report, "html")
+    html = render(report, "html")
+    assert "(also: Gift card?, how do I get a gift card)" in html
+    assert html.index("<h2>Top searches</h2>") < html.index("<td>invoice</td>")
 
 
 def test_every_format(db: str) -> None:

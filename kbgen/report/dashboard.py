@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from html import escape
 
+from kbgen.feedback.store import SearchGap
 from kbgen.report.charts import gap_bars, votes_over_time
 from kbgen.report.formats import also, period
 from kbgen.report.summary import ArticleReport, Report
@@ -111,18 +112,18 @@ def _also(wordings: list[str]) -> str:
     return f"<br><small class='muted'>{escape(also(wordings, ''))}</small>" if wordings else ""
 
 
-def _gaps(report: Report) -> str:
-    if not report.gaps:
-        return "<p class='muted'>No search went unanswered in this period.</p>"
-    rows = "".join(
+def _searches(rows: list[SearchGap], none: str, chart: bool = False) -> str:
+    if not rows:
+        return f"<p class='muted'>{none}</p>"
+    cells = "".join(
         f"<tr><td>{escape(g.query)}{_also(g.wordings)}</td>"
         f"<td class='num'>{g.searches}</td>"
         f"<td class='num'>{g.no_result}</td><td class='num'>{g.no_click}</td></tr>"
-        for g in report.gaps
+        for g in rows
     )
     return (
-        gap_bars(report.gaps) + "<table><thead><tr><th>Query</th><th>Searches</th>"
-        f"<th>No result</th><th>No click</th></tr></thead><tbody>{rows}</tbody></table>"
+        (gap_bars(rows) if chart else "") + "<table><thead><tr><th>Query</th><th>Searches</th>"
+        f"<th>No result</th><th>No click</th></tr></thead><tbody>{cells}</tbody></table>"
     )
 
 
@@ -156,7 +157,10 @@ the 95% Wilson interval), so three “No” votes do not outrank three hundred.<
 {_needs_work(report, base_url)}
 <h2>Content gaps</h2>
 <p class="muted">What customers searched for and found nothing, or nothing they opened.</p>
-{_gaps(report)}
+{_searches(report.gaps, "No search went unanswered in this period.", chart=True)}
+<h2>Top searches</h2>
+<p class="muted">What customers searched for most (wordings of the same words count as one).</p>
+{_searches(report.top_searches, "No searches logged in this period.")}
 <h2>All articles</h2>
 {_all_articles(report, base_url) if report.articles else "<p class='muted'>No votes yet.</p>"}
 </body></html>

@@ -111,13 +111,14 @@ def as_table(report: Report, width: int = 120) -> str:
     for a in report.articles:
         table.add_row(a.title, str(a.votes), str(a.helpful), _pct(a.share), _pct(a.lower_bound))
     console.print(table)
-    if report.gaps:
-        table = Table(
-            title="Content gaps: searches with no result or no click", title_justify="left"
-        )
+    for title, rows in (("Content gaps: searches with no result or no click", report.gaps),
+                        ("Top searches", report.top_searches)):
+        if not rows:
+            continue
+        table = Table(title=title, title_justify="left")
         for column in ("Query", "Searches", "No result", "No click"):
             table.add_column(column, overflow="fold")
-        for g in report.gaps:
+        for g in rows:
             query = Text(g.query) + Text(also(g.wordings, "\n"), style="dim")
             table.add_row(query, str(g.searches), str(g.no_result), str(g.no_click))
         console.print(table)

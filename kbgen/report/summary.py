@@ -90,6 +90,8 @@ class Report:
     days: list[DayVotes]
     gaps: list[SearchGap]
     searches: int
+    # The most frequent searches, each with its other wordings (as `gaps` counts them).
+    top_searches: list[SearchGap] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for JSON."""
@@ -106,10 +108,9 @@ def wording_key(query: str) -> str:
     return " ".join(found) if found else query_key(query)
 
 
-def group_gaps(rows: list[SearchGap], limit: int) -> list[SearchGap]:
-    """`rows` (one a wording) added up by `wording_key`: the `limit` searches that failed most
-    (found nothing, or nothing opened), each shown in its most searched wording with the others
-    in `wordings`."""
+def grouped_searches(rows: list[SearchGap]) -> list[SearchGap]:
+    """`rows` (one a wording) added up by `wording_key`, each shown in its most searched wording
+    with the others in `wordings`; the most searched first."""
     groups: dict[str, list[SearchGap]] = defaultdict(list)
     for row in rows:
         groups[wording_key(row.query)].append(row)
@@ -120,8 +121,14 @@ def group_gaps(rows: list[SearchGap], limit: int) -> list[SearchGap]:
             members[0].query, sum(g.searches for g in members),
             sum(g.no_result for g in members), sum(g.no_click for g in members),
             [g.query for g in members[1:]]))
-    # As the store orders them: most failed searches (no result or no click) first.
-    failed = [g for g in merged if g.no_result + g.no_click > 0]
+    merged.sort(key=lambda g: (-g.searches, g.query))
+    return merged
+
+
+def content_gaps(searches: list[SearchGap], limit: int) -> list[SearchGap]:
+    """Of `grouped_searches`, the `limit` that failed most often: found nothing, or nothing
+    opened."""
+    failed = [g for g in searches if g.no_result + g.no_click > 0]
     failed.sort(key=lambda g: (-(g.no_result + g.no_click), -g.searches, g.query))
     return failed[:limit]
 
@@ -141,7 +148,8 @@ def build_report(
     titles: dict[str, dict[str, str]] | None = None,
     gaps: int = 20,
 ) -> Report:
-    """Read the store and summarise it."""
+    """Read the store and summarise it; `gaps` is how many content gaps, and top searches, to
+    list."""
     titles = titles or {}
     reasons: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for count in store.reason_counts(since):
@@ -171,7 +179,7 @@ def build_report(
     articles.sort(key=lambda a: (-a.votes, a.id))
     failing = [a for a in articles if a.helpful < a.votes]
     needs_work = sorted(failing, key=lambda a: (-a.unhelpful_lower_bound, -a.votes, a.id))
-    gap_rows = group_gaps(store.search_queries(since), gaps)
+    searches = grouped_searches(store.search_queries(since))
     return Report(
         since=since,
         generated=time.time(),
@@ -180,6 +188,7 @@ def build_report(
         articles=articles,
         needs_work=needs_work[:NEEDS_WORK],
         days=store.daily_votes(since),
-        gaps=gap_rows,
+        gaps=content_gaps(searches, gaps),
+        top_searches=searches[:gaps],
         searches=store.search_count(since),
     )

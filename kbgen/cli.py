@@ -235,7 +235,8 @@ def new(title: str, kind: str, category: str, description: str | None, docs_dir:
 @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
               help="Write to FILE instead of standard output.")
 def report(config_file: str, db: str | None, since: str, fmt: str, output: str | None) -> None:
-    """Report helpfulness per article, the articles most in need of work, and content gaps.
+    """Report helpfulness per article, the articles most in need of work, content gaps and
+    top searches.
 
     \b
     Example:

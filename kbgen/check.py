@@ -1,10 +1,12 @@
-"""`kbgen check`: front matter and internal links, without building the site."""
+"""`kbgen check`: front matter and internal links, without building the site; and, with
+`--queries`, that each article's `queries` find it in the last build's search index."""
 
 from __future__ import annotations
 
 import posixpath
 import re
 from pathlib import Path
+from typing import Any
 
 from kbgen.articles import Problem, is_landing_source, is_snippet, is_toc, parse_article
 from kbgen.site.directives import CODE_SPAN, INCLUDE, Verbatim
@@ -55,3 +57,57 @@ def check_docs(docs_dir: Path, shown_root: str = "") -> tuple[list[Problem], int
         except UnicodeDecodeError:
             continue
     return problems, count
+
+
+QUERY_RANK = 3  # an article's own `queries` must find it among this many first results
+
+
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def _query_line(text: str, query: str) -> int:
+    """The line of `query` in the front matter of `text` (its `queries:` line, or 1, if not
+    found as written)."""
+    lines = text.splitlines()
+    key = next((i for i, line in enumerate(lines) if line.startswith("queries")), None)
+    for number, line in enumerate(lines[key or 0:], start=(key or 0) + 1):
+        if line.strip() in ("---", "..."):
+            if number > 1:
+                break
+        elif query in line:
+            return number
+    return (key + 1) if key is not None else 1
+
+
+def check_queries(docs_dir: Path, searcher: Any, shown_root: str = "") -> tuple[list[Problem], int]:
+    """Every article's `queries` searched as a reader would: a problem for each that does not
+    find its article among the first QUERY_RANK results. Returns them and how many queries were
+    searched."""
+    problems: list[Problem] = []
+    searched = 0
+    for path in sorted(docs_dir.rglob("*.md")):
+        src = path.relative_to(docs_dir).as_posix()
+        if is_snippet(src) or is_toc(src) or is_landing_source(src):
+            continue
+        data = path.read_bytes()
+        article = parse_article(src, data, shown_as=shown_root + src).article
+        if article is None or article.draft or article.search_exclude or not article.queries:
+            continue
+        text = data.decode("utf-8-sig", errors="replace")
+        for query in article.queries:
+            searched += 1
+            results = searcher.search(query, limit=100)["results"]
+            ids = [r["id"] for r in results]
+            rank = ids.index(article.id) + 1 if article.id in ids else None
+            if rank is not None and rank <= QUERY_RANK:
+                continue
+            found = (f"finds this article {_ordinal(rank)}" if rank is not None
+                     else "does not find this article")
+            first = f"; first is '{results[0]['title']}' ({results[0]['url']})" if results else ""
+            problems.append(Problem(
+                shown_root + src, _query_line(text, query),
+                f"queries: {query!r} {found} (it must be among the first {QUERY_RANK}){first}. "
+                "Use the reader's words in the title or a heading, or add a synonym; if the "
+                "article was just written, build first"))
+    return problems, searched

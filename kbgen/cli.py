@@ -152,27 +152,41 @@ def serve(config_file: str, host: str, port: int, rebuild: bool, db: str | None,
 
 @main.command()
 @CONFIG_OPTION
-def check(config_file: str) -> None:
+@click.option("--queries", "with_queries", is_flag=True,
+              help="Also search each article's `queries` in the last build's index: each must "
+                   "find its article among the first 3 results.")
+def check(config_file: str, with_queries: bool) -> None:
     """Check every article's front matter without building; exit 1 on any problem.
 
     \b
     Example:
       kbgen check -f mkdocs.yml
+      kbgen build && kbgen check --queries
     """
     from kbgen.build import load
-    from kbgen.check import check_docs
-    from kbgen.paths import shown_root
+    from kbgen.check import check_docs, check_queries
+    from kbgen.paths import shown_root, state_dir
 
     try:
         config = load(config_file)
         docs_dir = Path(config.docs_dir)
-        problems, count = check_docs(docs_dir, shown_root(docs_dir, config.config_file_path))
+        shown = shown_root(docs_dir, config.config_file_path)
+        problems, count = check_docs(docs_dir, shown)
+        searched = 0
+        if with_queries:
+            from kbgen.search.searcher import Searcher
+
+            with Searcher(state_dir(config.site_dir, config.config_file_path)) as searcher:
+                found, searched = check_queries(docs_dir, searcher, shown)
+            problems += found
     except KbgenError as exc:
         fail(exc)
     for problem in problems:
         click.echo(str(problem))
-    found = len(problems)
-    click.echo(f"Checked {counted(count, 'article')}: {counted(found, 'problem')}.")
+    checked = counted(count, "article")
+    if with_queries:
+        checked += f" and {counted(searched, 'query', 'queries')}"
+    click.echo(f"Checked {checked}: {counted(len(problems), 'problem')}.")
     if problems:
         sys.exit(1)
 

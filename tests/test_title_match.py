@@ -43,8 +43,19 @@ ARTICLES |= {
         "Payment reconciliation journal", "Apply incoming payments.",
         body="The journal applies bank transactions to open entries: reconciliation of payments."),
 }
+# A search the writer listed in an article's `queries` counts as its title does: the article
+# answers it, though another repeats its words more.
+ARTICLES |= {
+    "customers/overdue.md": article(
+        "Find overdue invoices", "Invoices past their due date.",
+        body="Filter the ledger entries by due date.", queries=["which customers have not paid"]),
+    "customers/payment-terms.md": article(
+        "Customers' payment terms", "When an invoice is due, and what if it is not paid.",
+        body="Customers who have not paid by the due date get a reminder. " * 6
+             + "Not every customer has paid on time; paid invoices close."),
+}
 QUERIES = ["customer statement", "statement", "bank statements", "customer", "statement customer",
-           "bank reconciliation"]
+           "bank reconciliation", "which customers have not paid", "customers not paid"]
 # As the search box sends them while letters are typed: the last word may go on.
 TYPED = ["customer stat", "customer st", "bank state"]
 
@@ -68,6 +79,13 @@ def test_a_title_with_the_whole_query_comes_first(built: BuiltSite):
     # Every title with the one word gets the bonus; then the word's weight decides.
     assert found["statement"][0].startswith("banking/")
     assert found["bank reconciliation"][0] == "banking/reconcile/"
+
+
+def test_a_search_in_an_articles_queries_finds_it_first(built: BuiltSite):
+    found = python_rankings(built)
+    assert found["which customers have not paid"][:2] == [
+        "customers/overdue/", "customers/payment-terms/"]
+    assert found["customers not paid"][0] == "customers/overdue/"  # its words, in its queries
 
 
 def test_a_word_still_being_typed_goes_on_even_when_it_is_a_word_already(built: BuiltSite):

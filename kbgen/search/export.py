@@ -28,7 +28,7 @@ from kbgen.search.analysis import FILLER, MAX_LENGTH, MIN_LENGTH, SIGNATURE, STO
 from kbgen.search.lexicon import Lexicon
 from kbgen.search.schema import PHRASE_FIELDS
 
-FORMAT = 3  # 2: TITLE_CODE among a posting's sections; 3: the articles' boosts
+FORMAT = 4  # 2: TITLE_CODE among a posting's sections; 3: the articles' boosts; 4: QUERY_CODE
 SHARD_BYTES = 6000  # aim for term shards of about this size (before compression)
 HOT_FILE = "hot.json"  # the terms with the most postings, for the service to load at start
 HOT_TERMS = 500  # on business-central, the 500 largest entries hold three quarters of all postings

@@ -137,7 +137,8 @@ class Lexicon:
                 if where is not None:
                     target.setdefault(where[0], []).append(where[1])
         return {d: (posting_weight(tf[d], self.lengths[d], self.averages),
-                    section_codes(heading.get(d, []), text.get(d, []), "title" in tf[d]))
+                    section_codes(heading.get(d, []), text.get(d, []), "title" in tf[d],
+                                  "queries" in tf[d]))
                 for d in sorted(tf)}
 
     def positions(self, term: str, numbers: set[int] | None = None) -> dict[int, list[list[int]]]:

@@ -8,7 +8,8 @@ A query is a list of clauses (one per word); a clause matches through alternativ
 itself, its synonyms, a spelling correction, a compound such as "git hub" -> "github"), and the
 best alternative counts. Not every clause has to match: the sum is multiplied by the square of
 the matched share of the query ("OR with a coordination bonus"). An article whose title holds
-every word the query matched through scores TITLE_BONUS more. Quoted phrases must match. Last, a
+every word the query matched through, or whose `queries` front matter (searches the writer says
+it answers) does, scores TITLE_BONUS more. Quoted phrases must match. Last, a
 score is multiplied by its article's boost (front matter `search: {boost: N}`).
 """
 
@@ -59,6 +60,8 @@ MAX_SECTIONS = 8  # section references kept per posting
 # Among a posting's section codes: the term is in the article's title (section 0, the intro,
 # has no heading, so `2 * 0 + 1` is free).
 TITLE_CODE = 1
+# ... and the term is in the article's `queries` (no section is numbered below 0).
+QUERY_CODE = -1
 SCALE = 1000  # posting weights are integers in thousandths
 IDF_SCALE = 10000
 
@@ -67,7 +70,7 @@ def params() -> dict[str, object]:
     """The constants search.js needs to rank exactly as this module does."""
     return {
         "FILLER_WEIGHT": FILLER_WEIGHT, "COORD": COORD, "SYNONYM_FACTOR": SYNONYM_FACTOR,
-        "TITLE_BONUS": TITLE_BONUS, "TITLE_CODE": TITLE_CODE,
+        "TITLE_BONUS": TITLE_BONUS, "TITLE_CODE": TITLE_CODE, "QUERY_CODE": QUERY_CODE,
         "COMPOUND_FACTOR": COMPOUND_FACTOR, "FUZZY_FACTOR": list(FUZZY_FACTOR),
         "PREFIX_FACTOR": PREFIX_FACTOR, "FUZZY_CANDIDATES": FUZZY_CANDIDATES,
         "PREFIX_CANDIDATES": PREFIX_CANDIDATES, "COMPOUND_MAX": COMPOUND_MAX, "SCALE": SCALE,
@@ -86,6 +89,7 @@ class Entry:
     sections: list[list[int]]
     scores: dict[int, float] | None = field(default=None, repr=False, compare=False)
     titles: set[int] | None = field(default=None, repr=False, compare=False)  # in the title
+    asked: set[int] | None = field(default=None, repr=False, compare=False)  # in the queries
     places: dict[int, list[int]] | None = field(default=None, repr=False, compare=False)
 
 
@@ -124,13 +128,14 @@ def idf(df: int, n: int) -> int:
     return int(round(math.log(1 + (n - df + 0.5) / (df + 0.5)) * IDF_SCALE))
 
 
-def section_codes(heading: Iterable[int], text: Iterable[int], title: bool = False) -> list[int]:
-    """Sections a term occurs in, as `2 * number + 1` for a heading and `2 * number` for text,
-    and TITLE_CODE when it is in the title."""
+def section_codes(heading: Iterable[int], text: Iterable[int], title: bool = False,
+                  asked: bool = False) -> list[int]:
+    """Sections a term occurs in, as `2 * number + 1` for a heading and `2 * number` for text;
+    TITLE_CODE when it is in the title, QUERY_CODE when in the article's `queries`."""
     inheading = set(heading) - {0}
     codes = {2 * s + 1 for s in inheading} | {2 * s for s in text if s not in inheading}
     kept = sorted(codes, key=lambda c: (-(c & 1), c))[:MAX_SECTIONS]
-    return sorted(kept + [TITLE_CODE] if title else kept)
+    return sorted(kept + [TITLE_CODE] * title + [QUERY_CODE] * asked)
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
@@ -288,7 +293,7 @@ class Hit:
             assert entry is not None and entry.places is not None
             weight = clause_weight * (entry.idf / IDF_SCALE)
             for code in entry.places[self.doc]:
-                if code == TITLE_CODE:
+                if code in (TITLE_CODE, QUERY_CODE):
                     continue
                 places[code >> 1] = places.get(code >> 1, 0.0) + weight * (1 + (code & 1))
         return min(places, key=lambda s: (-places[s], s)) if places else 0
@@ -301,6 +306,7 @@ def entry_scores(entry: Entry) -> dict[int, float]:
                         for doc, weight in zip(entry.docs, entry.weights, strict=True)}
         entry.places = dict(zip(entry.docs, entry.sections, strict=True))
         entry.titles = {doc for doc, codes in entry.places.items() if TITLE_CODE in codes}
+        entry.asked = {doc for doc, codes in entry.places.items() if QUERY_CODE in codes}
     return entry.scores
 
 
@@ -329,15 +335,19 @@ def rank(clauses: list[Clause], entries: Mapping[str, Entry | None],
     totals: dict[int, float] = {}
     matched: dict[int, float] = {}
     titled: dict[int, float] = {}  # the matched share through terms all in the title
+    asked: dict[int, float] = {}  # ... all in the article's queries
     choices: list[tuple[float, dict[int, Alternative]]] = []  # each clause's weight, alternatives
     no_titles: set[int] = set()
     for index, clause in enumerate(clauses):
         best: dict[int, float] = {}
         chosen: dict[int, Alternative] = {}
         in_title: dict[int, set[int]] = {}  # per alternative (by id): articles with all its terms
+        in_queries: dict[int, set[int]] = {}
         for alternative in clause.alternatives:
             in_title[id(alternative)] = set.intersection(*(
                 _titles(entries, term) or no_titles for term in alternative.terms))
+            in_queries[id(alternative)] = set.intersection(*(
+                _asked(entries, term) or no_titles for term in alternative.terms))
             factor, size = alternative.factor, len(alternative.terms)
             if size == 1:
                 values = scores.get(alternative.terms[0], {})
@@ -360,14 +370,17 @@ def rank(clauses: list[Clause], entries: Mapping[str, Entry | None],
             matched[doc] = matched.get(doc, 0.0) + share
             if doc in in_title[id(chosen[doc])]:
                 titled[doc] = titled.get(doc, 0.0) + share
+            if doc in in_queries[id(chosen[doc])]:
+                asked[doc] = asked.get(doc, 0.0) + share
     keep_share = 1 - COORD
     title_factor = 1 + TITLE_BONUS
     ranked = []
     for doc, total in totals.items():
         score = total * (keep_share + COORD * (matched[doc] / total_weight if total_weight
                                                else 0.0))
-        # The same additions in the same order: equal exactly when every clause was in the title.
-        if titled.get(doc) == total_weight:
+        # The same additions in the same order: equal exactly when every clause was in the title
+        # (or in the queries).
+        if titled.get(doc) == total_weight or asked.get(doc) == total_weight:
             score *= title_factor
         if boosts and doc in boosts:
             score *= boosts[doc]
@@ -403,6 +416,11 @@ def _matched_terms(doc: int, choices: list[tuple[float, dict[int, Alternative]]]
 def _titles(entries: Mapping[str, Entry | None], term: str) -> set[int] | None:
     entry = entries.get(term)
     return None if entry is None else entry.titles
+
+
+def _asked(entries: Mapping[str, Entry | None], term: str) -> set[int] | None:
+    entry = entries.get(term)
+    return None if entry is None else entry.asked
 
 
 def _idf(entries: Mapping[str, Entry | None], term: str) -> int | None:

@@ -268,6 +268,7 @@ function rankClauses(clauses, entries, keep, boosts) {
     let total = 0.0;
     let matched = 0.0;
     let titled = null; // the matched share through terms all in the title
+    let asked = null; // ... all in the article's queries
     let chosenAny = false;
     clauses.forEach((clause, index) => {
       const [best, chosen] = bestAlternative(clause, scores, doc);
@@ -278,12 +279,16 @@ function rankClauses(clauses, entries, keep, boosts) {
       if (chosen.terms.every((term) => scores.get(term)?.get(doc)?.[1].includes(K.TITLE_CODE))) {
         titled = (titled ?? 0.0) + importance[index];
       }
+      if (chosen.terms.every((term) => scores.get(term)?.get(doc)?.[1].includes(K.QUERY_CODE))) {
+        asked = (asked ?? 0.0) + importance[index];
+      }
     });
     if (!chosenAny) continue; // only postings too weak to count
     const coverage = totalWeight ? matched / totalWeight : 0.0;
     let score = total * (1 - K.COORD + K.COORD * coverage);
-    // The same additions in the same order: equal exactly when every clause was in the title.
-    if (titled === totalWeight) score *= 1 + K.TITLE_BONUS;
+    // The same additions in the same order: equal exactly when every clause was in the title
+    // (or in the queries).
+    if (titled === totalWeight || asked === totalWeight) score *= 1 + K.TITLE_BONUS;
     const boost = own(boosts, doc);
     if (boost !== undefined) score *= boost;
     hits.push({ doc, score, section: 0, terms: [] });
@@ -322,7 +327,7 @@ function describeHit(hit, clauses, scores, entries) {
       if (found === undefined) continue;
       hit.terms.push(term);
       for (const code of found[1]) {
-        if (code === K.TITLE_CODE) continue;
+        if (code === K.TITLE_CODE || code === K.QUERY_CODE) continue;
         const weight = clause.weight * (entries[term].idf / K.IDF_SCALE);
         sections.set(code >> 1, (sections.get(code >> 1) ?? 0.0) + weight * (1 + (code & 1)));
       }

@@ -62,6 +62,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self.search = SearchBuilder()
         self.render_cache: RenderCache | None = None
         self._cache_opened = False
+        self._rendered: set[str] = set()  # src paths of the articles this build rendered
 
     @event_priority(100)  # First: Material's search must be switched off before it sets up.
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -94,6 +95,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self.link_filter.install()
         self.search = SearchBuilder()
         self.render_cache, self._cache_opened = None, False
+        self._rendered = set()
         return config
 
     def on_build_error(self, *, error: Exception) -> None:
@@ -256,6 +258,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if not self.config.enabled:
             return None
         html = describe_images(html)
+        self._rendered.add(page.file.src_uri)
         article = self.catalog.by_src.get(page.file.src_uri)
         if article is not None and self.config.search and not article.search_exclude:
             rows = None
@@ -291,15 +294,18 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 log.warning("broken links (fix the paths, or add the files):\n  "
                             + "\n  ".join(links))
         self._write_manifest(config)
+        # `mkdocs build --dirty` (and `mkdocs serve --dirty`) render only the files changed since
+        # the last build: the others keep their kept pages, and stay in the index as they are.
+        unrendered = [a for a in self.catalog.articles if a.src_path not in self._rendered]
         if self.render_cache is not None:
-            self.render_cache.close(complete=True)
+            self.render_cache.close(complete=not unrendered)
             log.debug("pages converted: %d; taken from the last build: %d",
                       self.render_cache.misses, self.render_cache.hits)
             self.render_cache = None
         if self.config.search:
             try:
-                self.search.finish(_state(config), config.site_dir,
-                                   self.config.synonyms)
+                self.search.finish(_state(config), config.site_dir, self.config.synonyms,
+                                   {a.id for a in unrendered if not a.search_exclude})
             except KbgenError as exc:
                 raise PluginError(f"Error building the search index: {exc}") from None
 

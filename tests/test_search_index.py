@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -206,6 +207,44 @@ def test_rebuilding_the_site_after_an_edit_finds_the_new_words(tmp_path: Path):
     with Searcher(built.state) as searcher:
         top = searcher.search("import duty")["results"][0]
     assert top["url"] == "shipping/track-order/#customs"
+
+
+def test_a_dirty_build_keeps_the_articles_it_did_not_render(tmp_path: Path):
+    # `mkdocs build --dirty` (and `mkdocs serve --dirty`) render only the files changed since the
+    # last build: the index kept the edited article alone, and search found nothing else.
+    built = build_small_kb(tmp_path)
+    mkdocs = [sys.executable, "-m", "mkdocs", "build", "-f", str(built.config),
+              "-d", str(built.site)]
+    subprocess.run(mkdocs, check=True, capture_output=True)
+    with Searcher(built.state) as searcher:
+        before = {q: searcher.search(q)["total"] for q in ("refund", "password", "order")}
+        articles = len(searcher.lexicon.docs)
+    kept = _kept_rows(built.state)
+    page = tmp_path / "docs" / "shipping" / "track-order.md"
+    page.write_text(page.read_text("utf-8") + "\n## Customs fees {#customs}\n\nImport duty.\n",
+                    encoding="utf-8")
+    later = page.stat().st_mtime + 10  # newer than its page in the site, as --dirty compares
+    os.utime(page, (later, later))
+    result = subprocess.run([*mkdocs, "--dirty"], check=True, capture_output=True, text=True)
+    assert "not rendered by this build" not in result.stderr
+    with Searcher(built.state) as searcher:
+        assert len(searcher.lexicon.docs) == articles
+        assert {q: searcher.search(q)["total"] for q in before} == before
+        top = searcher.search("import duty")["results"][0]
+    assert top["url"] == "shipping/track-order/#customs"
+    manifest = json.loads((built.site / "assets/kbgen/search/manifest.json").read_text())
+    assert manifest["n"] == articles
+    # The pages it did not render stay kept for the next build.
+    assert kept < _kept_rows(built.state)
+
+
+def _kept_rows(state: Path) -> set[str]:
+    """The keys of what the page cache in `state` keeps."""
+    db = sqlite3.connect(state / "pages.sqlite")
+    try:
+        return {key for (key,) in db.execute("SELECT key FROM converted")}
+    finally:
+        db.close()
 
 
 def test_two_indexing_processes_give_the_same_answers_as_one(make_kb, tmp_path: Path,

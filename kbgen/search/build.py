@@ -6,6 +6,7 @@ import hashlib
 import json
 import logging
 import shutil
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from kbgen.search.indexer import (
     article_terms,
     build_index,
     index_dir,
+    indexed_revisions,
     open_index,
     parse_synonyms,
     read_stamp,
@@ -107,16 +109,27 @@ class SearchBuilder:
         `category_boost` multiplies its own search boost."""
         self.docs.append(from_article(article, html, category_title, rows, category_boost))
 
-    def finish(self, state: Path, site_dir: str | Path,
-               synonyms_file: str | None) -> tuple[IndexStats, ExportStats | None]:
-        """Update the Whoosh index in `state`, then write the browser's files into the site."""
+    def finish(self, state: Path, site_dir: str | Path, synonyms_file: str | None,
+               unrendered: Collection[str] = ()) -> tuple[IndexStats, ExportStats | None]:
+        """Update the Whoosh index in `state`, then write the browser's files into the site.
+        `unrendered`: the ids of articles this build did not render (`mkdocs build --dirty`
+        renders only the files changed since the last build); they stay as last indexed."""
         synonyms, problems = load_synonyms(synonyms_file)
         for problem in problems:
             log.warning(problem)
         revisions = [doc.revision() for doc in self.docs]  # hashes every article's text: once
-        stamp = _stamp(self.docs, revisions, synonyms)
+        kept: dict[str, str] = {}
+        if unrendered:
+            indexed = indexed_revisions(state)
+            kept = {aid: indexed[aid] for aid in unrendered if aid in indexed}
+            if len(kept) < len(unrendered):
+                log.warning("search: %d articles were not rendered by this build and are not in "
+                            "the index yet; build without --dirty to search them",
+                            len(unrendered) - len(kept))
+        pairs = [*zip((d.id for d in self.docs), revisions, strict=True), *kept.items()]
+        stamp = _stamp(pairs, synonyms)
         before = read_stamp(state)
-        stats = build_index(state, self.docs, synonyms, stamp, revisions)
+        stats = build_index(state, self.docs, synonyms, stamp, revisions, keep=kept)
         cache = state / EXPORT_DIR
         exported = None
         exported_stamp = read_manifest(cache).get("stamp")
@@ -142,11 +155,11 @@ class SearchBuilder:
         return stats, exported
 
 
-def _stamp(docs: list[ArticleDoc], revisions: list[str],
-           synonyms: list[list[list[str]]]) -> str:
+def _stamp(articles: list[tuple[str, str]], synonyms: list[list[list[str]]]) -> str:
+    """What the index and export of these (id, revision) articles are made of, as a short hash."""
     settings = [FORMAT, ranking.FIELDS, ranking.params(), synonyms]
     digest = hashlib.sha256(json.dumps(settings).encode())
-    for doc_id, revision in sorted(zip((d.id for d in docs), revisions, strict=True)):
+    for doc_id, revision in sorted(articles):
         digest.update(f"{doc_id}\0{revision}\0".encode())
     return digest.hexdigest()[:16]
 

@@ -8,7 +8,7 @@ import pickle
 import shutil
 import struct
 import zlib
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,10 +122,18 @@ per article at 6,000 articles; 1,024 holds about 10,000 articles' postings (spli
 processes) in memory, at a peak of about 0.5 GB per process for 6,000 articles."""
 
 
+def indexed_revisions(state: Path) -> dict[str, str]:
+    """The revision of each article in the index in `state` (none when it has no readable one)."""
+    return _revisions(index_dir(state)) or {}
+
+
 def build_index(state: Path, docs: list[ArticleDoc], synonyms: list[list[list[str]]],
-                stamp: str = "", revisions: list[str] | None = None) -> IndexStats:
+                stamp: str = "", revisions: list[str] | None = None,
+                keep: Collection[str] = ()) -> IndexStats:
     """Bring the index up to date with `docs`, re-indexing only articles whose content changed.
-    `revisions`, each doc's `revision()`, when the caller has them already."""
+    `revisions`, each doc's `revision()`, when the caller has them already. The articles `keep`
+    (a build that did not render them: `mkdocs build --dirty`) stay as they are indexed; any
+    other article not in `docs` goes."""
     live = index_dir(state)
     state.mkdir(parents=True, exist_ok=True)
     if revisions is None:
@@ -133,23 +141,23 @@ def build_index(state: Path, docs: list[ArticleDoc], synonyms: list[list[list[st
     previous = _revisions(live)
     unchanged = sum(previous.get(doc.id) == revision
                     for doc, revision in zip(docs, revisions, strict=True)) if previous else 0
-    if previous is not None and 2 * unchanged < len(docs):
+    if previous is not None and 2 * unchanged < len(docs) and not keep:
         # Most articles changed (a new kbgen's analysis, say): replacing them in a copy of the old
         # index, then merging, costs more than writing a new one.
         previous = None
     try:
-        return _build(state, docs, revisions, synonyms, stamp, previous)
+        return _build(state, docs, revisions, synonyms, stamp, previous, keep)
     except _DAMAGED:
         if previous is None:
             raise
         # The live index read well enough to list its articles, yet not to merge into: write a
         # whole new one, as for a first build.
-        return _build(state, docs, revisions, synonyms, stamp, None)
+        return _build(state, docs, revisions, synonyms, stamp, None, keep)
 
 
 def _build(state: Path, docs: list[ArticleDoc], revisions: list[str],
            synonyms: list[list[list[str]]], stamp: str,
-           previous: dict[str, str] | None) -> IndexStats:
+           previous: dict[str, str] | None, keep: Collection[str] = ()) -> IndexStats:
     """A new index beside the live one, from a copy of the live one updated when `previous`
     lists its articles, else from scratch; then swapped in."""
     live = index_dir(state)
@@ -163,7 +171,7 @@ def _build(state: Path, docs: list[ArticleDoc], revisions: list[str],
         fresh.mkdir()
         ix = index.create_in(str(fresh), build_schema())
     try:
-        stats = _update(ix, docs, revisions, previous or {})
+        stats = _update(ix, docs, revisions, previous or {}, keep)
         (fresh / SYNONYMS_FILE).write_text(json.dumps(synonyms), encoding="utf-8")
         (fresh / STAMP_FILE).write_text(stamp, encoding="utf-8")
     except BaseException as exc:
@@ -178,15 +186,16 @@ def _build(state: Path, docs: list[ArticleDoc], revisions: list[str],
 
 
 def _update(ix: Index, docs: list[ArticleDoc], revisions: list[str],
-            indexed: dict[str, str]) -> IndexStats:
+            indexed: dict[str, str], keep: Collection[str] = ()) -> IndexStats:
     wanted = {doc.id: doc for doc in docs}
-    removed = [aid for aid in indexed if aid not in wanted]
+    removed = [aid for aid in indexed if aid not in wanted and aid not in keep]
+    articles = len(docs) + sum(aid in indexed and aid not in wanted for aid in keep)
     changed = []
     for doc, revision in zip(docs, revisions, strict=True):
         if indexed.get(doc.id) != revision:
             changed.append((doc, revision))
     if not removed and not changed:
-        return IndexStats(len(docs), 0, 0)
+        return IndexStats(articles, 0, 0)
     # A large batch (a first build) is indexed by two processes, one segment each: the pages are
     # rendered by then, so the second core would otherwise sit idle.
     parallel = len(changed) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1
@@ -210,7 +219,7 @@ def _update(ix: Index, docs: list[ArticleDoc], revisions: list[str],
         raise
     # Many replaced documents leave many deleted ones behind, which slow every read: merge.
     writer.commit(optimize=len(removed) + len(changed) > len(indexed) // 4)
-    return IndexStats(len(docs), len(changed), len(removed),
+    return IndexStats(articles, len(changed), len(removed),
                       [doc.id for doc, _ in changed] + removed)
 
 

@@ -179,8 +179,11 @@ def test_the_rewriter_never_raises_and_leaves_fenced_code_as_written(blocks):
     assert not any(kind.startswith(":::image:") or kind == ":::image" for kind in tally.files)
 
 
+# Without "[!": includes are put in place before anything else, as DocFX does, so a value holding
+# "[!INCLUDE" is (rightly) reported as an include not written as one. Hypothesis draws the
+# strings it finds in kbgen's code, "[!INCLUDE" among them.
 _ATTRIBUTE_VALUE = st.text(max_size=20).filter(
-    lambda s: not any(c in s for c in '"`\n') and ":::" not in s)
+    lambda s: not any(c in s for c in '"`\n') and ":::" not in s and "[!" not in s)
 
 
 @settings(max_examples=200, deadline=None)

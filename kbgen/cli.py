@@ -281,14 +281,17 @@ def report(config_file: str, db: str | None, since: str, fmt: str, output: str |
 @click.option("--type", "kind", default=None,
               type=click.Choice(["article", "tutorial", "faq", "troubleshooting"]),
               help="Only articles of this type.")
+@click.option("--explain", is_flag=True,
+              help="Say why each result ranks where it does: how each word matched, and where.")
 def search(query: str | None, config_file: str, as_json: bool, queries_file: BinaryIO | None,
-           limit: int, category: str | None, kind: str | None) -> None:
+           limit: int, category: str | None, kind: str | None, explain: bool) -> None:
     """Search the built help center, ranked exactly as its search box ranks.
 
     \b
     Examples:
       kbgen search "how do I get my money back?"
       kbgen search refund --type faq --json
+      kbgen search "cancel my plan" --explain
       kbgen search --queries questions.txt > answers.jsonl
     """
     import json
@@ -309,7 +312,8 @@ def search(query: str | None, config_file: str, as_json: bool, queries_file: Bin
                 raise KbgenError(f"--{exc}") from None
 
             def ask(text: str) -> dict[str, Any]:
-                return searcher.search(text, limit=limit, category=category, type=kind)
+                return searcher.search(text, limit=limit, category=category, type=kind,
+                                       explain=explain)
 
             if queries is not None:
                 for text in queries:
@@ -343,11 +347,12 @@ def _print_results(answer: dict[str, object]) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    out = Console()
+    # What readers typed is printed as text, never read as rich's markup ("[/b]" raised).
+    out = Console(markup=False, highlight=False)
     if not out.is_terminal:  # Piped or logged: wide enough that URLs stay on one line.
-        out = Console(width=160)
+        out = Console(width=160, markup=False, highlight=False)
     if answer.get("did_you_mean"):
-        out.print(f"Did you mean: [bold]{answer['did_you_mean']}[/bold]?")
+        out.print(Text.assemble("Did you mean: ", (str(answer["did_you_mean"]), "bold"), "?"))
     results, total = answer["results"], answer["total"]
     assert isinstance(results, list) and isinstance(total, int)
     if not results:
@@ -363,5 +368,22 @@ def _print_results(answer: dict[str, object]) -> None:
     for rank, result in enumerate(results, start=1):
         title = Text(result["title"])
         title.append(f"\n{result['category_title']} · {result['type_label']}", style="dim")
-        table.add_row(str(rank), title, f"{result['score']:.2f}", result["url"])
+        if "explain" in result:
+            title.append(f"\n{_explained(result['explain'])}", style="italic")
+        table.add_row(str(rank), title, f"{result['score']:.2f}", Text(result["url"]))
     out.print(table)
+
+
+def _explained(why: dict[str, Any]) -> str:
+    """`refund: title, queries, text (Steps) · money back: synonym, body · all in the title: x2`."""
+    parts = []
+    for match in why["words"]:
+        how = "" if match["how"] == "word" else f" as {match['how']} {match['term']!r}"
+        parts.append(f"{match['word']}{how}: {', '.join(match['in']) or 'description or tags'}")
+    share = f"{why['coverage']:.0%} of the question"
+    extras = [share]
+    if why["doubled"]:
+        extras.append(f"every word in its {why['doubled']}: x2")
+    if why["boost"] != 1:
+        extras.append(f"boost x{why['boost']:g}")
+    return " · ".join(parts + extras)

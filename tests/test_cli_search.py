@@ -97,3 +97,27 @@ def test_an_unknown_category_lists_the_known_ones(small_kb: BuiltSite):
                                        "--category", "bililng"])
     assert result.exit_code == 1
     assert "no category 'bililng'; the categories are account, billing, shipping" in result.output
+
+
+def test_explain_says_how_each_word_matched_and_where(small_kb: BuiltSite):
+    plain = json.loads(run(small_kb, "reimbursement", "--json"))
+    explained = json.loads(run(small_kb, "reimbursement", "--json", "--explain"))
+    # The same ranking, with the reasons beside it.
+    assert [(r["url"], r["score"]) for r in explained["results"]] == [
+        (r["url"], r["score"]) for r in plain["results"]]
+    top = explained["results"][0]
+    assert top["title"] == "Get a refund"
+    assert top["explain"]["words"] == [{
+        "word": "reimbursement", "term": "refund", "how": "synonym",
+        "in": ["title", "intro", "heading (Request a refund)", "text (When the money arrives)"]}]
+    assert top["explain"]["doubled"] == "title" and top["explain"]["coverage"] == 1.0
+    typo = json.loads(run(small_kb, "refnud", "--json", "--explain"))["results"][0]["explain"]
+    assert typo["words"][0]["how"] == "typo"
+    table = run(small_kb, "get a refund", "--explain")
+    assert "every word in its title: x2" in table and "100% of the question" in table
+
+
+def test_what_a_reader_typed_is_printed_as_typed(small_kb: BuiltSite):
+    # rich read "[/oops]" as a closing tag and raised, a traceback instead of the answer.
+    assert "No articles match 'zzqx [/oops]'" in run(small_kb, "zzqx [/oops]")
+    assert "Did you mean: refund [/b]?" in run(small_kb, "refnud [/b]")

@@ -21,6 +21,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from kbgen.search.analysis import FILLER, stem
 from kbgen.search.query import Plan
@@ -99,6 +100,7 @@ class Alternative:
 
     terms: list[str]
     factor: float
+    how: str = "word"  # how it matches its word: word, synonym, compound, typo or completion
 
 
 @dataclass
@@ -252,15 +254,16 @@ def build_clauses(
         weight = FILLER_WEIGHT if terms[i] in FILLER and not only_filler else 1.0
         clause = Clause(word, weight, [Alternative([terms[i]], 1.0)])
         for synonym in synonyms[i]:
-            clause.alternatives.append(Alternative(synonym, SYNONYM_FACTOR))
+            clause.alternatives.append(Alternative(synonym, SYNONYM_FACTOR, "synonym"))
         for compound in (compounds[i - 1] if i > 0 else None, compounds[i] if i < len(compounds)
                          else None):
             if compound and entries.get(compound) is not None:
-                clause.alternatives.append(Alternative([compound], COMPOUND_FACTOR))
+                clause.alternatives.append(Alternative([compound], COMPOUND_FACTOR, "compound"))
         for other, distance in corrections.get(word, []):
-            clause.alternatives.append(Alternative([stem(other)], FUZZY_FACTOR[distance]))
+            clause.alternatives.append(Alternative([stem(other)], FUZZY_FACTOR[distance],
+                                                   "typo"))
         for other in completions.get(word, []):
-            clause.alternatives.append(Alternative([stem(other)], PREFIX_FACTOR))
+            clause.alternatives.append(Alternative([stem(other)], PREFIX_FACTOR, "completion"))
         clauses.append(clause)
     return clauses
 
@@ -278,6 +281,9 @@ class Hit:
     score: float
     matched: list[tuple[float, str]]
     _entries: Mapping[str, Entry | None] = field(repr=False)
+    # Why it ranks where it does (`kbgen search --explain`): each query word's match (word, term,
+    # how), the matched share of the query, what doubled its score, and its boost.
+    why: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def terms(self) -> list[str]:
@@ -386,8 +392,18 @@ def rank(clauses: list[Clause], entries: Mapping[str, Entry | None],
             score *= boosts[doc]
         ranked.append((-score, doc))
     top = sorted(ranked) if limit is None else heapq.nsmallest(limit, ranked)
-    return [Hit(doc, -negative, _matched_terms(doc, choices, scores), entries)
-            for negative, doc in top], len(ranked)
+    hits = []
+    for negative, doc in top:
+        doubled = ("title" if titled.get(doc) == total_weight else
+                   "queries" if asked.get(doc) == total_weight else None)
+        why = {"words": [(clause.word, term, chosen[doc].how)
+                         for clause, (_, chosen) in zip(clauses, choices, strict=True)
+                         if doc in chosen for term in chosen[doc].terms
+                         if doc in scores.get(term, {})],
+               "coverage": matched[doc] / total_weight if total_weight else 0.0,
+               "doubled": doubled, "boost": boosts.get(doc, 1.0) if boosts else 1.0}
+        hits.append(Hit(doc, -negative, _matched_terms(doc, choices, scores), entries, why))
+    return hits, len(ranked)
 
 
 def article_boosts(metas: Iterable[Mapping[str, object]]) -> dict[int, float]:

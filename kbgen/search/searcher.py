@@ -86,8 +86,10 @@ class Searcher:
             raise FilterError(f"type: no type {type!r}; the types are {', '.join(ARTICLE_TYPES)}")
 
     def search(self, query: str, *, limit: int = DEFAULT_LIMIT, category: str | None = None,
-               type: str | None = None, prefix: bool = False) -> dict[str, Any]:
-        """The best articles for `query`: `{"query", "results", "total", "did_you_mean"}`."""
+               type: str | None = None, prefix: bool = False,
+               explain: bool = False) -> dict[str, Any]:
+        """The best articles for `query`: `{"query", "results", "total", "did_you_mean"}`; with
+        `explain`, each result says why it ranks there (`explain`)."""
         if limit < 1 or limit > MAX_LIMIT:
             raise SearchError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
         self.check_filters(category, type)
@@ -96,6 +98,9 @@ class Searcher:
             with self._lock:
                 hits, total, fixes = self._rank(plan, category, type, limit)
             results = [self._result(hit, plan) for hit in hits]
+            if explain:
+                for result, hit in zip(results, hits, strict=True):
+                    result["explain"] = self._explain(hit)
         return {
             "query": query,
             "results": results,
@@ -132,6 +137,32 @@ class Searcher:
         clauses = ranking.build_clauses(plan, entries, self.synonyms, corrections, completions)
         hits, total = ranking.rank(clauses, entries, keep, limit, self._boosts)
         return hits, total, ranking.likeliest_corrections(plan, corrections, entries)
+
+    def _explain(self, hit: ranking.Hit) -> dict[str, Any]:
+        """How each query word matched `hit` (as itself, a synonym, a compound, a typo's fix or
+        a completion) and where in the article; the share of the question it matched; what
+        doubled its score; its boost."""
+        sections = self.lexicon.docs[hit.doc].meta["sections"]
+        words = []
+        for word, term, how in hit.why["words"]:
+            entry = self.lexicon.entry(term)
+            codes = entry.places.get(hit.doc, []) if entry and entry.places else []
+            where = []
+            for code in codes:
+                if code == ranking.TITLE_CODE:
+                    where.append("title")
+                elif code == ranking.QUERY_CODE:
+                    where.append("queries")
+                else:
+                    number = code >> 1
+                    heading = sections[number][1] if number < len(sections) else ""
+                    kind = "heading" if code & 1 else "text"
+                    where.append(f"{kind} ({heading})" if heading else "intro")
+            fields = [name for name in ("title", "queries") if name in where]
+            words.append({"word": word, "term": term, "how": how,
+                          "in": fields + [w for w in where if w not in fields]})
+        return {"words": words, "coverage": round(hit.why["coverage"], 3),
+                "doubled": hit.why["doubled"], "boost": hit.why["boost"]}
 
     def _filter(self, category: str | None, type: str | None) -> set[int] | None:
         if category is None and type is None:

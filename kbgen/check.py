@@ -6,9 +6,16 @@ from __future__ import annotations
 import posixpath
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from kbgen.articles import Problem, is_landing_source, is_snippet, is_toc, parse_article
+from kbgen.articles import (
+    Article,
+    Problem,
+    is_landing_source,
+    is_snippet,
+    is_toc,
+    parse_article,
+)
 from kbgen.site.directives import CODE_SPAN, INCLUDE, Verbatim
 
 _LINK = re.compile(r"\]\((?P<target>[^)\s#?]+\.md)(?:#[^)\s]*)?(?:\s+\"[^\"]*\")?\)")
@@ -39,24 +46,34 @@ def _resolved(src_path: str, target: str) -> str:
     return posixpath.normpath(posixpath.join(posixpath.dirname(src_path), target))
 
 
-def check_docs(docs_dir: Path, shown_root: str = "") -> tuple[list[Problem], int]:
-    """Every problem in the articles under `docs_dir`, and how many articles were checked."""
+class Checked(NamedTuple):
+    """An article file as `check_docs` read it."""
+
+    src: str
+    text: str  # its text (undecodable bytes replaced)
+    article: Article | None  # None when its problems leave it out
+
+
+def check_docs(docs_dir: Path, shown_root: str = "") -> tuple[list[Problem], list[Checked]]:
+    """Every problem in the articles under `docs_dir`, and the articles checked."""
     sources = sorted(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md"))
     existing = set(sources)
     problems: list[Problem] = []
-    count = 0
+    checked = []
     for src in sources:
         if is_snippet(src) or is_toc(src):
             continue
         data = (docs_dir / src).read_bytes()
         if not is_landing_source(src):
-            count += 1
-            problems.extend(parse_article(src, data, shown_as=shown_root + src).problems)
+            parsed = parse_article(src, data, shown_as=shown_root + src)
+            problems.extend(parsed.problems)
+            checked.append(Checked(src, data.decode("utf-8-sig", errors="replace"),
+                                   parsed.article))
         try:
             problems.extend(_broken_links(src, data.decode("utf-8-sig"), existing, shown_root))
         except UnicodeDecodeError:
             continue
-    return problems, count
+    return problems, checked
 
 
 QUERY_RANK = 3  # an article's own `queries` must find it among this many first results
@@ -80,21 +97,16 @@ def _query_line(text: str, query: str) -> int:
     return (key + 1) if key is not None else 1
 
 
-def check_queries(docs_dir: Path, searcher: Any, shown_root: str = "") -> tuple[list[Problem], int]:
-    """Every article's `queries` searched as a reader would: a problem for each that does not
-    find its article among the first QUERY_RANK results. Returns them and how many queries were
-    searched."""
+def check_queries(checked: list[Checked], searcher: Any,
+                  shown_root: str = "") -> tuple[list[Problem], int]:
+    """The `checked` articles' `queries` searched as a reader would: a problem for each that does
+    not find its article among the first QUERY_RANK results. Returns them and how many queries
+    were searched."""
     problems: list[Problem] = []
     searched = 0
-    for path in sorted(docs_dir.rglob("*.md")):
-        src = path.relative_to(docs_dir).as_posix()
-        if is_snippet(src) or is_toc(src) or is_landing_source(src):
-            continue
-        data = path.read_bytes()
-        article = parse_article(src, data, shown_as=shown_root + src).article
+    for src, text, article in checked:
         if article is None or article.draft or article.search_exclude or not article.queries:
             continue
-        text = data.decode("utf-8-sig", errors="replace")
         for query in article.queries:
             searched += 1
             results = searcher.search(query, limit=100)["results"]

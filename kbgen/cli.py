@@ -171,22 +171,22 @@ def check(config_file: str, with_queries: bool) -> None:
         config = load(config_file)
         docs_dir = Path(config.docs_dir)
         shown = shown_root(docs_dir, config.config_file_path)
-        problems, count = check_docs(docs_dir, shown)
+        problems, checked = check_docs(docs_dir, shown)
         searched = 0
         if with_queries:
             from kbgen.search.searcher import Searcher
 
             with Searcher(state_dir(config.site_dir, config.config_file_path)) as searcher:
-                found, searched = check_queries(docs_dir, searcher, shown)
+                found, searched = check_queries(checked, searcher, shown)
             problems += found
     except KbgenError as exc:
         fail(exc)
     for problem in problems:
         click.echo(str(problem))
-    checked = counted(count, "article")
+    what = counted(len(checked), "article")
     if with_queries:
-        checked += f" and {counted(searched, 'query', 'queries')}"
-    click.echo(f"Checked {checked}: {counted(len(problems), 'problem')}.")
+        what += f" and {counted(searched, 'query', 'queries')}"
+    click.echo(f"Checked {what}: {counted(len(problems), 'problem')}.")
     if problems:
         sys.exit(1)
 

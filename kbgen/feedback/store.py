@@ -110,7 +110,8 @@ class SearchGap:
     searches: int
     no_result: int
     no_click: int
-    # Other wordings of the same search counted in with it (`kbgen.report.summary.group_gaps`).
+    # Other wordings of the same search counted in with it
+    # (`kbgen.report.summary.grouped_searches`).
     wordings: list[str] = field(default_factory=list)
 
 

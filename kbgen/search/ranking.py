@@ -342,7 +342,7 @@ def rank(clauses: list[Clause], entries: Mapping[str, Entry | None],
     matched: dict[int, float] = {}
     titled: dict[int, float] = {}  # the matched share through terms all in the title
     asked: dict[int, float] = {}  # ... all in the article's queries
-    choices: list[tuple[float, dict[int, Alternative]]] = []  # each clause's weight, alternatives
+    choices: list[dict[int, Alternative]] = []  # each clause's chosen alternative, by article
     no_titles: set[int] = set()
     for index, clause in enumerate(clauses):
         best: dict[int, float] = {}
@@ -368,7 +368,7 @@ def rank(clauses: list[Clause], entries: Mapping[str, Entry | None],
                     best[doc] = value
                     chosen[doc] = alternative
         weight, share = clause.weight, importance[index]
-        choices.append((weight, chosen))
+        choices.append(chosen)
         for doc, value in best.items():
             if allowed is not None and doc not in allowed:
                 continue
@@ -396,13 +396,12 @@ def rank(clauses: list[Clause], entries: Mapping[str, Entry | None],
     for negative, doc in top:
         doubled = ("title" if titled.get(doc) == total_weight else
                    "queries" if asked.get(doc) == total_weight else None)
-        why = {"words": [(clause.word, term, chosen[doc].how)
-                         for clause, (_, chosen) in zip(clauses, choices, strict=True)
-                         if doc in chosen for term in chosen[doc].terms
-                         if doc in scores.get(term, {})],
+        through = _matches(doc, clauses, choices, scores)
+        why = {"words": [(clause.word, term, how) for clause, term, how in through],
                "coverage": matched[doc] / total_weight if total_weight else 0.0,
                "doubled": doubled, "boost": boosts.get(doc, 1.0) if boosts else 1.0}
-        hits.append(Hit(doc, -negative, _matched_terms(doc, choices, scores), entries, why))
+        hits.append(Hit(doc, -negative, [(clause.weight, term) for clause, term, _ in through],
+                        entries, why))
     return hits, len(ranked)
 
 
@@ -416,16 +415,19 @@ def article_boosts(metas: Iterable[Mapping[str, object]]) -> dict[int, float]:
     return found
 
 
-def _matched_terms(doc: int, choices: list[tuple[float, dict[int, Alternative]]],
-                   scores: Mapping[str, Mapping[int, float]]) -> list[tuple[float, str]]:
-    """The terms through which `doc` matched, clause by clause, with the clause's weight (worked
-    out for the results shown only, not for every article that matched)."""
+def _matches(doc: int, clauses: list[Clause], choices: list[dict[int, Alternative]],
+             scores: Mapping[str, Mapping[int, float]]) -> list[tuple[Clause, str, str]]:
+    """The terms through which `doc` matched, clause by clause: (clause, term, how it matched
+    the clause's word); worked out for the results shown only, not for every article that
+    matched."""
     through = []
-    for weight, chosen in choices:
+    for clause, chosen in zip(clauses, choices, strict=True):
         alternative = chosen.get(doc)
-        for term in alternative.terms if alternative is not None else ():
+        if alternative is None:
+            continue
+        for term in alternative.terms:
             if doc in scores.get(term, {}):
-                through.append((weight, term))
+                through.append((clause, term, alternative.how))
     return through
 
 

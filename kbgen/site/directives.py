@@ -82,9 +82,6 @@ REWRITER = hashlib.sha256(Path(__file__).read_bytes()
                           + (Path(__file__).parent / "lists.py").read_bytes()).hexdigest()[:12]
 
 
-def _digest(text: str | None) -> str | None:
-    return None if text is None else hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
 
 @dataclass
 class KindTally:
@@ -309,17 +306,32 @@ class DirectiveRewriter:
         self._read_file = read_file
         self._tally = tally
         self._cache: dict[str, str | None] = {}
+        self._digests: dict[str, str | None] = {}  # of the texts in `_cache` (`_digest`)
         self._trace: Trace | None = None
 
     def _include_text(self, path: str) -> str | None:
+        if self._trace is not None:
+            self._trace["reads"][path] = self._digest(path)
+        return self._load(path)
+
+    def _load(self, path: str) -> str | None:
+        """An include's text without its front matter (None when there is no such file), read
+        once a build."""
         if path not in self._cache:
             text = self._read_file(path)
             if text is not None:
                 text = split_front_matter(text)[1].strip("\n")
             self._cache[path] = text
-        if self._trace is not None:
-            self._trace["reads"][path] = _digest(self._cache[path])
         return self._cache[path]
+
+    def _digest(self, path: str) -> str | None:
+        """The digest of an include's text, as traces hold it, worked out once a build: many
+        pages include the same file."""
+        if path not in self._digests:
+            text = self._load(path)
+            self._digests[path] = None if text is None else hashlib.sha256(
+                text.encode("utf-8")).hexdigest()[:16]
+        return self._digests[path]
 
     def _count(self, kind: str, src_path: str) -> None:
         self._tally.add(kind, src_path)
@@ -344,7 +356,7 @@ class DirectiveRewriter:
         reads = traced.get("reads")
         if not isinstance(reads, dict) or not isinstance(traced.get("markdown"), str):
             return False
-        if any(_digest(self._include_text(path)) != digest for path, digest in reads.items()):
+        if any(self._digest(path) != digest for path, digest in reads.items()):
             return False
         for kind, src_path in traced.get("tallied", []):
             self._tally.add(kind, src_path)

@@ -343,17 +343,14 @@ def rank(clauses: list[Clause], entries: Mapping[str, Entry | None],
     titled: dict[int, float] = {}  # the matched share through terms all in the title
     asked: dict[int, float] = {}  # ... all in the article's queries
     choices: list[dict[int, Alternative]] = []  # each clause's chosen alternative, by article
-    no_titles: set[int] = set()
     for index, clause in enumerate(clauses):
         best: dict[int, float] = {}
         chosen: dict[int, Alternative] = {}
         in_title: dict[int, set[int]] = {}  # per alternative (by id): articles with all its terms
         in_queries: dict[int, set[int]] = {}
         for alternative in clause.alternatives:
-            in_title[id(alternative)] = set.intersection(*(
-                _titles(entries, term) or no_titles for term in alternative.terms))
-            in_queries[id(alternative)] = set.intersection(*(
-                _asked(entries, term) or no_titles for term in alternative.terms))
+            in_title[id(alternative)] = _all_in(entries, alternative.terms, "titles")
+            in_queries[id(alternative)] = _all_in(entries, alternative.terms, "asked")
             factor, size = alternative.factor, len(alternative.terms)
             if size == 1:
                 values = scores.get(alternative.terms[0], {})
@@ -431,14 +428,10 @@ def _matches(doc: int, clauses: list[Clause], choices: list[dict[int, Alternativ
     return through
 
 
-def _titles(entries: Mapping[str, Entry | None], term: str) -> set[int] | None:
-    entry = entries.get(term)
-    return None if entry is None else entry.titles
-
-
-def _asked(entries: Mapping[str, Entry | None], term: str) -> set[int] | None:
-    entry = entries.get(term)
-    return None if entry is None else entry.asked
+def _all_in(entries: Mapping[str, Entry | None], terms: list[str], place: str) -> set[int]:
+    """The articles that hold every one of `terms` in `place`: "titles" (the title) or "asked"
+    (the `queries`), an Entry's set of articles."""
+    return set.intersection(*(getattr(entries.get(term), place, None) or set() for term in terms))
 
 
 def _idf(entries: Mapping[str, Entry | None], term: str) -> int | None:

@@ -276,12 +276,9 @@ function rankClauses(clauses, entries, keep, boosts) {
       chosenAny = true;
       total += clause.weight * best;
       matched += importance[index];
-      if (chosen.terms.every((term) => scores.get(term)?.get(doc)?.[1].includes(K.TITLE_CODE))) {
-        titled = (titled ?? 0.0) + importance[index];
-      }
-      if (chosen.terms.every((term) => scores.get(term)?.get(doc)?.[1].includes(K.QUERY_CODE))) {
-        asked = (asked ?? 0.0) + importance[index];
-      }
+      const allIn = (code) => chosen.terms.every((term) => scores.get(term)?.get(doc)?.[1].includes(code));
+      if (allIn(K.TITLE_CODE)) titled = (titled ?? 0.0) + importance[index];
+      if (allIn(K.QUERY_CODE)) asked = (asked ?? 0.0) + importance[index];
     });
     if (!chosenAny) continue; // only postings too weak to count
     const coverage = totalWeight ? matched / totalWeight : 0.0;

@@ -93,12 +93,14 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self.problems, self.left_out, self.tally = [], [], KindTally()
         self.link_filter = BrokenLinkFilter(KindTally())
         self.link_filter.install()
+        self.search.stop()
         self.search = SearchBuilder()
         self.render_cache, self._cache_opened = None, False
         self._rendered = set()
         return config
 
     def on_build_error(self, *, error: Exception) -> None:
+        self.search.stop()
         if self.link_filter is not None:
             self.link_filter.remove()
         if self.render_cache is not None:
@@ -155,6 +157,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         for warning in add_landing_pages(self.catalog, files, config,
                                          self.config.category_page_size):
             log.warning(warning)
+        if self.config.search:
+            searched = sum(not a.search_exclude for a in self.catalog.articles)
+            self.search.start(_state(config), searched)
         return files
 
     def _drop_duplicate_ids(self, articles: list[Article], files: Files) -> list[Article]:

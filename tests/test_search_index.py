@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import shutil
 import sqlite3
@@ -15,7 +16,7 @@ import pytest
 from conftest import article
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from search_fixtures import build_kb, build_small_kb, damage_index
+from search_fixtures import build_kb, build_small_kb, damage_index, write_kb
 from test_front_matter import kbgen
 
 from kbgen.build import build_site
@@ -176,6 +177,83 @@ def test_an_export_shared_with_a_second_process_writes_the_same_files(
         ix.close()
         written.append({p.relative_to(target): p.read_bytes() for p in target.rglob("*.json")})
     assert written[0] == written[1] and len(written[0]) > 10
+
+
+def _published(site: Path) -> dict[Path, bytes]:
+    folder = site / "assets" / "kbgen" / "search"
+    return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_first_index_begun_while_pages_convert_is_the_one_written_after_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    after = build_small_kb(tmp_path / "after")
+    finished: list[object] = []
+    finish = indexer.IndexAhead.finish
+
+    def recorded(self: indexer.IndexAhead, *args: object) -> object:
+        finished.append(finish(self, *args))  # type: ignore[arg-type]
+        return finished[-1]
+
+    monkeypatch.setattr(indexer.IndexAhead, "finish", recorded)
+    monkeypatch.setattr(indexer, "PARALLEL_FROM", 1)  # six articles: begin ahead anyway
+    monkeypatch.setattr(indexer.os, "cpu_count", lambda: 2)
+    ahead = build_small_kb(tmp_path / "ahead")
+    assert len(finished) == 1 and finished[0] is not None  # it was begun, and used
+    assert _published(ahead.site) == _published(after.site)
+    assert not list(ahead.state.glob("search.new-*")) and not multiprocessing.active_children()
+    # A second build has an index to update: nothing is begun ahead of the pages.
+    build_site(ahead.config, site_dir=str(ahead.site))
+    assert len(finished) == 1
+    with Searcher(ahead.state) as searcher:
+        assert searcher.search("money back")["results"][0]["id"] == "billing/refunds"
+
+
+def test_an_index_begun_ahead_is_dropped_when_the_build_ends_with_other_articles(
+        tmp_path: Path):
+    docs = [_doc(n) for n in range(150)]  # more than a batch: an indexing process starts
+    ahead = indexer.IndexAhead(tmp_path)
+    for doc in docs[:149]:
+        ahead.add(doc, doc.revision())
+    assert multiprocessing.active_children()
+    stats = build_index(tmp_path, docs, [], ahead=ahead)  # one more than it was given
+    assert (stats.articles, stats.indexed) == (150, 150)
+    assert not list(tmp_path.glob("search.new-*")) and not multiprocessing.active_children()
+    with Searcher(tmp_path) as searcher:
+        assert searcher.lexicon.n == 150
+
+
+def test_a_failed_build_ends_the_indexing_it_began(tmp_path: Path):
+    ahead = indexer.IndexAhead(tmp_path)
+    for n in range(150):
+        ahead.add(_doc(n), _doc(n).revision())
+    assert multiprocessing.active_children()
+    ahead.stop()  # what the plugin's on_build_error does, through SearchBuilder.stop
+    assert not multiprocessing.active_children()
+    assert not list(tmp_path.glob("search.new-*")) and not index_dir(tmp_path).exists()
+
+
+def test_a_build_that_fails_among_its_pages_ends_the_indexing_it_began(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(indexer, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(indexer.os, "cpu_count", lambda: 2)
+    articles = {f"general/topic-{n:03}.md": article(f"Topic {n}", body=f"Text about {n}.")
+                for n in range(130)}  # pages in alphabetical order: 120 indexed, then the failure
+    config = write_kb(tmp_path, articles)
+    (tmp_path / "boom.py").write_text(
+        "def on_page_markdown(markdown, page, **kwargs):\n"
+        "    if page.file.src_uri.endswith('topic-120.md'):\n"
+        "        raise RuntimeError('a hook failed')\n", encoding="utf-8")
+    config.write_text(config.read_text("utf-8") + "hooks:\n  - boom.py\n", encoding="utf-8")
+    started = []
+    start = indexer.IndexAhead.start
+    monkeypatch.setattr(indexer.IndexAhead, "start", classmethod(
+        lambda cls, *args: started.append(start(*args)) or started[-1]))
+    with pytest.raises(RuntimeError, match="a hook failed"):
+        build_site(config, site_dir=str(tmp_path / "site"))
+    assert started and started[0] is not None and started[0].revisions  # it had begun
+    assert not multiprocessing.active_children()
+    state = tmp_path / ".kbgen"
+    assert not list(state.glob("search.new-*")) and not index_dir(state).exists()
 
 
 def test_a_missing_index_says_to_build_first(tmp_path: Path):

@@ -23,6 +23,7 @@ from kbgen.search.export import (
     read_manifest,
 )
 from kbgen.search.indexer import (
+    IndexAhead,
     IndexStats,
     article_terms,
     build_index,
@@ -102,12 +103,30 @@ class SearchBuilder:
 
     def __init__(self) -> None:
         self.docs: list[ArticleDoc] = []
+        self.revisions: list[str] = []  # each doc's revision(), which hashes its whole text
+        self.ahead: IndexAhead | None = None
+
+    def start(self, state: Path, articles: int) -> None:
+        """Before the pages are converted: begin a first index now, if there is none in `state`
+        to update and `articles` are many (see IndexAhead)."""
+        self.stop()
+        self.ahead = IndexAhead.start(state, articles)
 
     def add(self, article: Any, html: str, category_title: str,
             rows: list[list[str]] | None = None, category_boost: float = 1.0) -> None:
         """Take one article with its rendered HTML (and its sections' rows, when known);
         `category_boost` multiplies its own search boost."""
-        self.docs.append(from_article(article, html, category_title, rows, category_boost))
+        doc = from_article(article, html, category_title, rows, category_boost)
+        self.docs.append(doc)
+        self.revisions.append(doc.revision())
+        if self.ahead is not None:
+            self.ahead.add(doc, self.revisions[-1])
+
+    def stop(self) -> None:
+        """A build that failed: end the index begun ahead, if any."""
+        if self.ahead is not None:
+            self.ahead.stop()
+            self.ahead = None
 
     def finish(self, state: Path, site_dir: str | Path, synonyms_file: str | None,
                unrendered: Collection[str] = ()) -> tuple[IndexStats, ExportStats | None]:
@@ -117,7 +136,7 @@ class SearchBuilder:
         synonyms, problems = load_synonyms(synonyms_file)
         for problem in problems:
             log.warning(problem)
-        revisions = [doc.revision() for doc in self.docs]  # hashes every article's text: once
+        revisions = self.revisions
         kept: dict[str, str] = {}
         if unrendered:
             indexed = indexed_revisions(state)
@@ -129,7 +148,8 @@ class SearchBuilder:
         pairs = [*zip((d.id for d in self.docs), revisions, strict=True), *kept.items()]
         stamp = _stamp(pairs, synonyms)
         before = read_stamp(state)
-        stats = build_index(state, self.docs, synonyms, stamp, revisions, keep=kept)
+        ahead, self.ahead = self.ahead, None
+        stats = build_index(state, self.docs, synonyms, stamp, revisions, keep=kept, ahead=ahead)
         cache = state / EXPORT_DIR
         exported = None
         exported_stamp = read_manifest(cache).get("stamp")

@@ -12,9 +12,11 @@ from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from whoosh import index
 from whoosh.index import EmptyIndexError, Index, LockError
+from whoosh.multiproc import MpWriter, SubWriterTask
 
 from kbgen.errors import SearchError
 from kbgen.search.analysis import terms
@@ -129,15 +131,21 @@ def indexed_revisions(state: Path) -> dict[str, str]:
 
 def build_index(state: Path, docs: list[ArticleDoc], synonyms: list[list[list[str]]],
                 stamp: str = "", revisions: list[str] | None = None,
-                keep: Collection[str] = ()) -> IndexStats:
+                keep: Collection[str] = (), ahead: IndexAhead | None = None) -> IndexStats:
     """Bring the index up to date with `docs`, re-indexing only articles whose content changed.
     `revisions`, each doc's `revision()`, when the caller has them already. The articles `keep`
     (a build that did not render them: `mkdocs build --dirty`) stay as they are indexed; any
-    other article not in `docs` goes."""
+    other article not in `docs` goes. `ahead`, an index begun during the build, is used when it
+    holds just these articles."""
     live = index_dir(state)
     state.mkdir(parents=True, exist_ok=True)
     if revisions is None:
         revisions = [doc.revision() for doc in docs]
+    if ahead is not None:
+        done = None if keep else ahead.finish(state, docs, revisions, synonyms, stamp)
+        if done is not None:
+            return done
+        ahead.stop()
     previous = _revisions(live)
     unchanged = sum(previous.get(doc.id) == revision
                     for doc, revision in zip(docs, revisions, strict=True)) if previous else 0
@@ -199,21 +207,14 @@ def _update(ix: Index, docs: list[ArticleDoc], revisions: list[str],
     # A large batch (a first build) is indexed by two processes, one segment each: the pages are
     # rendered by then, so the second core would otherwise sit idle.
     parallel = len(changed) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1
-    writer = (ix.writer(procs=2, limitmb=POOL_MB, multisegment=True) if parallel
-              else ix.writer(limitmb=POOL_MB))
+    writer = _ParallelWriter(ix) if parallel else ix.writer(limitmb=POOL_MB)
     try:
         for aid in removed:
             writer.delete_by_term("article", aid)
         for doc, revision in changed:
             if doc.id in indexed:
                 writer.delete_by_term("article", doc.id)
-            writer.add_document(**_article_fields(doc, revision))
-            for number, section in enumerate(doc.sections):
-                writer.add_document(
-                    key=f"s:{doc.id}:{number}", kind="section", article=doc.id,
-                    revision=revision, number=number, sec_heading=section.heading,
-                    sec_text=section.text,
-                )
+            _add(writer, doc, revision)
     except BaseException:
         writer.cancel()
         raise
@@ -221,6 +222,112 @@ def _update(ix: Index, docs: list[ArticleDoc], revisions: list[str],
     writer.commit(optimize=len(removed) + len(changed) > len(indexed) // 4)
     return IndexStats(articles, len(changed), len(removed),
                       [doc.id for doc, _ in changed] + removed)
+
+
+def _add(writer: Any, doc: ArticleDoc, revision: str) -> None:
+    """The article's document and one document for each of its sections."""
+    writer.add_document(**_article_fields(doc, revision))
+    for number, section in enumerate(doc.sections):
+        writer.add_document(
+            key=f"s:{doc.id}:{number}", kind="section", article=doc.id, revision=revision,
+            number=number, sec_heading=section.heading, sec_text=section.text,
+        )
+
+
+class _ParallelWriter(MpWriter):  # type: ignore[misc]
+    """Whoosh's writer that indexes in two more processes, one segment each. Its processes are
+    daemons, so a build that stops before the commit (an error, Ctrl-C) does not wait on them
+    for ever; and `stop` ends them, where Whoosh's `cancel` only tells its own copy of them."""
+
+    def __init__(self, ix: Index) -> None:
+        super().__init__(ix, procs=2, limitmb=POOL_MB, multisegment=True)
+
+    def _new_task(self) -> SubWriterTask:
+        task = SubWriterTask(self.storage, self.indexname, self.jobqueue, self.resultqueue,
+                             self.subargs, self.multisegment)
+        task.daemon = True
+        self.tasks.append(task)
+        task.start()
+        return task
+
+    def stop(self) -> None:
+        for task in self.tasks:
+            task.terminate()
+            task.join()
+        self.tasks.clear()
+        self.cancel()
+
+
+class IndexAhead:
+    """A first index, written while the build still converts pages. With no index to update (a
+    first build, a clean clone in CI) every article is indexed; each is handed to Whoosh's
+    indexing processes as its page is converted, so they use the second core while this one
+    converts Markdown, instead of starting once every page is done. `build_index` then commits
+    it, if it holds exactly the build's articles; else it is dropped, and the index is built as
+    usual."""
+
+    def __init__(self, state: Path) -> None:
+        _sweep(state)
+        self.fresh = state / f"{INDEX_DIR}.new-{os.getpid()}"
+        shutil.rmtree(self.fresh, ignore_errors=True)
+        self.fresh.mkdir(parents=True)
+        self.ix = index.create_in(str(self.fresh), build_schema())
+        self.writer: _ParallelWriter | None = _ParallelWriter(self.ix)
+        self.revisions: dict[str, str] = {}
+
+    @classmethod
+    def start(cls, state: Path, articles: int) -> IndexAhead | None:
+        """Begin, when `articles` are enough for a second process and there is no index in
+        `state` to update."""
+        if articles < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+            return None
+        try:
+            if index.exists_in(str(index_dir(state))):
+                return None
+            state.mkdir(parents=True, exist_ok=True)
+            return cls(state)
+        except (*_DAMAGED, LockError, ValueError):
+            return None  # the build indexes after the pages, as it would have
+
+    def add(self, doc: ArticleDoc, revision: str) -> None:
+        """Hand one converted article to the indexing processes."""
+        if self.writer is None:
+            return
+        try:
+            _add(self.writer, doc, revision)
+            self.revisions[doc.id] = revision
+        except (OSError, ValueError):  # a full disk, say: the build indexes after the pages
+            self.stop()
+
+    def finish(self, state: Path, docs: list[ArticleDoc], revisions: list[str],
+               synonyms: list[list[list[str]]], stamp: str) -> IndexStats | None:
+        """Commit and swap in the index, when it holds exactly `docs` at `revisions` and there
+        is still no index in `state`; else None, having dropped it."""
+        wanted = {doc.id: revision for doc, revision in zip(docs, revisions, strict=True)}
+        live = index_dir(state)
+        if self.writer is None or wanted != self.revisions or index.exists_in(str(live)):
+            self.stop()
+            return None
+        try:
+            self.writer.commit(optimize=True)  # as a first build after the pages merges
+            self.writer = None
+            (self.fresh / SYNONYMS_FILE).write_text(json.dumps(synonyms), encoding="utf-8")
+            (self.fresh / STAMP_FILE).write_text(stamp, encoding="utf-8")
+            self.ix.close()
+            _swap(self.fresh, live)
+        except (*_DAMAGED, ValueError):
+            self.stop()
+            return None
+        return IndexStats(len(docs), len(docs), 0, list(wanted))
+
+    def stop(self) -> None:
+        """End the indexing processes and remove what they wrote."""
+        if self.writer is not None:
+            self.writer.stop()
+            self.writer = None
+        if self.fresh.exists():
+            self.ix.close()
+            shutil.rmtree(self.fresh, ignore_errors=True)
 
 
 def _sweep(state: Path) -> None:

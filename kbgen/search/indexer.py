@@ -226,12 +226,34 @@ def _update(ix: Index, docs: list[ArticleDoc], revisions: list[str],
 
 def _add(writer: Any, doc: ArticleDoc, revision: str) -> None:
     """The article's document and one document for each of its sections."""
+    if isinstance(writer, _ParallelWriter):
+        writer.add_article(doc, revision)
+        return
     writer.add_document(**_article_fields(doc, revision))
     for number, section in enumerate(doc.sections):
         writer.add_document(
             key=f"s:{doc.id}:{number}", kind="section", article=doc.id, revision=revision,
             number=number, sec_heading=section.heading, sec_text=section.text,
         )
+
+
+_ARTICLE = 1  # a job file's entry that is an article (Whoosh's own: 0, a document's fields)
+
+
+class _ArticleTask(SubWriterTask):  # type: ignore[misc]
+    """One of Whoosh's indexing processes, which also takes whole articles: it works out their
+    documents' fields itself, so the build's own process hands them on and goes on."""
+
+    def _process_file(self, filename: str, doc_count: int) -> None:
+        storage = self.writer.temp_storage()
+        with storage.open_file(filename).raw_file() as f:
+            for _ in range(doc_count):
+                code, args = pickle.load(f)
+                if code == _ARTICLE:
+                    _add(self.writer, *args)
+                else:
+                    self.writer.add_document(**args)
+        storage.delete_file(filename)
 
 
 class _ParallelWriter(MpWriter):  # type: ignore[misc]
@@ -242,9 +264,16 @@ class _ParallelWriter(MpWriter):  # type: ignore[misc]
     def __init__(self, ix: Index) -> None:
         super().__init__(ix, procs=2, limitmb=POOL_MB, multisegment=True)
 
+    def add_article(self, doc: ArticleDoc, revision: str) -> None:
+        """The article and its sections, indexed by one of the processes."""
+        self.docbuffer.append((_ARTICLE, (doc, revision)))
+        if len(self.docbuffer) >= self.batchsize:
+            self._enqueue()
+        self._added_sub = True
+
     def _new_task(self) -> SubWriterTask:
-        task = SubWriterTask(self.storage, self.indexname, self.jobqueue, self.resultqueue,
-                             self.subargs, self.multisegment)
+        task = _ArticleTask(self.storage, self.indexname, self.jobqueue, self.resultqueue,
+                            self.subargs, self.multisegment)
         task.daemon = True
         self.tasks.append(task)
         task.start()

@@ -9,6 +9,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import markdown
@@ -254,6 +255,42 @@ def test_a_build_that_fails_among_its_pages_ends_the_indexing_it_began(
     assert not multiprocessing.active_children()
     state = tmp_path / ".kbgen"
     assert not list(state.glob("search.new-*")) and not index_dir(state).exists()
+
+
+_KILLED_BUILD = """
+import multiprocessing, os, sys
+from pathlib import Path
+from kbgen.search import indexer
+from kbgen.search.document import ArticleDoc, Section
+ahead = indexer.IndexAhead(Path(sys.argv[1]))
+for n in range(150):
+    doc = ArticleDoc(id=f"a{n}", url=f"a{n}/", title=f"Article {n}", description="One.",
+                     category="general", category_title="General", type="article",
+                     type_label="Article", sections=[Section("", "", f"Text {n}.")])
+    ahead.add(doc, doc.revision())
+print(" ".join(str(child.pid) for child in multiprocessing.active_children()), flush=True)
+os._exit(1)  # as a build killed outright does: no clean-up at all
+"""
+
+
+def test_indexing_processes_end_when_the_build_is_killed(tmp_path: Path):
+    done = subprocess.run([sys.executable, "-c", _KILLED_BUILD, str(tmp_path)],
+                          capture_output=True, text=True, timeout=60, check=False)
+    children = [int(pid) for pid in done.stdout.split()]
+    assert children, done.stderr
+    deadline = time.monotonic() + 10
+    while any(map(_running, children)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not [pid for pid in children if _running(pid)]
+
+
+def _running(pid: int) -> bool:
+    """Whether the process is there and not a zombie (ended, not yet reaped)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
 
 
 def test_a_missing_index_says_to_build_first(tmp_path: Path):

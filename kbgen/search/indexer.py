@@ -6,7 +6,10 @@ import json
 import os
 import pickle
 import shutil
+import signal
 import struct
+import threading
+import time
 import zlib
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
@@ -242,7 +245,21 @@ _ARTICLE = 1  # a job file's entry that is an article (Whoosh's own: 0, a docume
 
 class _ArticleTask(SubWriterTask):  # type: ignore[misc]
     """One of Whoosh's indexing processes, which also takes whole articles: it works out their
-    documents' fields itself, so the build's own process hands them on and goes on."""
+    documents' fields itself, so the build's own process hands them on and goes on. It leaves
+    Ctrl-C to the build (which ends it, with no traceback of its own), and ends when the build's
+    process is gone however that went (killed, say), instead of waiting for work for ever."""
+
+    def run(self) -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        parent = os.getppid()
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(1)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+        super().run()
 
     def _process_file(self, filename: str, doc_count: int) -> None:
         storage = self.writer.temp_storage()

@@ -135,6 +135,23 @@ def test_rebuilding_reindexes_only_the_articles_that_changed(tmp_path: Path):
             r["id"] != "a4" for r in searcher.search("article 4")["results"])
 
 
+def test_many_changed_articles_are_indexed_by_two_processes_as_one_would(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(indexer, "PARALLEL_FROM", 1)  # five articles: two processes anyway
+    monkeypatch.setattr(indexer.os, "cpu_count", lambda: 2)
+    docs = [_doc(n) for n in range(5)]
+    assert build_index(tmp_path, docs, []).indexed == 5
+    docs[2] = _doc(2, "Completely new wording about invoices.")
+    stats = build_index(tmp_path, docs[:4], [])  # an update: one replaced, one removed
+    assert (stats.indexed, stats.removed) == (1, 1)
+    assert not multiprocessing.active_children()
+    with Searcher(tmp_path) as searcher:
+        assert searcher.search("invoices")["results"][0]["id"] == "a2"
+        assert searcher.lexicon.n == 4
+        # Their sections too, which the indexing processes work out from each article.
+        assert {r["section"] for r in searcher.search("details")["results"]} == {"More"}
+
+
 def test_a_killed_builds_half_written_index_is_removed_by_the_next(tmp_path: Path):
     build_index(tmp_path, [_doc(1)], [])
     # What a build killed while writing leaves: a copy of the index named after its process.

@@ -152,6 +152,21 @@ def test_many_changed_articles_are_indexed_by_two_processes_as_one_would(
         assert {r["section"] for r in searcher.search("details")["results"]} == {"More"}
 
 
+def test_indexing_that_fails_on_many_articles_ends_its_processes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(indexer.os, "cpu_count", lambda: 2)
+    build_index(tmp_path, [_doc(1)], [])
+    docs = [_doc(n) for n in range(450)]  # enough for two processes
+    revisions = [doc.revision() for doc in docs]
+    docs[150].tags = [lambda: None]  # type: ignore[list-item]  # the second batch can't be sent
+    with pytest.raises(Exception, match="pickle"):
+        build_index(tmp_path, docs, [], revisions=revisions)
+    assert not multiprocessing.active_children()
+    assert not list(tmp_path.glob("search.new-*"))
+    with Searcher(tmp_path) as searcher:
+        assert [d.id for d in searcher.lexicon.docs] == ["a1"]
+
+
 def test_a_killed_builds_half_written_index_is_removed_by_the_next(tmp_path: Path):
     build_index(tmp_path, [_doc(1)], [])
     # What a build killed while writing leaves: a copy of the index named after its process.

@@ -219,7 +219,10 @@ def _update(ix: Index, docs: list[ArticleDoc], revisions: list[str],
                 writer.delete_by_term("article", doc.id)
             _add(writer, doc, revision)
     except BaseException:
-        writer.cancel()
+        if isinstance(writer, _ParallelWriter):
+            writer.stop()  # its processes too
+        else:
+            writer.cancel()
         raise
     # Many replaced documents leave many deleted ones behind, which slow every read: merge.
     writer.commit(optimize=len(removed) + len(changed) > len(indexed) // 4)
@@ -297,11 +300,13 @@ class _ParallelWriter(MpWriter):  # type: ignore[misc]
         return task
 
     def stop(self) -> None:
+        """End the processes, and this writer unless a commit (that failed) closed it."""
         for task in self.tasks:
             task.terminate()
             task.join()
         self.tasks.clear()
-        self.cancel()
+        if not self.is_closed:
+            self.cancel()
 
 
 class IndexAhead:

@@ -172,9 +172,7 @@ def _build(state: Path, docs: list[ArticleDoc], revisions: list[str],
     """A new index beside the live one, from a copy of the live one updated when `previous`
     lists its articles, else from scratch; then swapped in."""
     live = index_dir(state)
-    _sweep(state)
-    fresh = state / f"{INDEX_DIR}.new-{os.getpid()}"
-    shutil.rmtree(fresh, ignore_errors=True)
+    fresh = _fresh_dir(state)
     if previous is not None:
         shutil.copytree(live, fresh)
         ix = index.open_dir(str(fresh))
@@ -183,8 +181,7 @@ def _build(state: Path, docs: list[ArticleDoc], revisions: list[str],
         ix = index.create_in(str(fresh), build_schema())
     try:
         stats = _update(ix, docs, revisions, previous or {}, keep)
-        (fresh / SYNONYMS_FILE).write_text(json.dumps(synonyms), encoding="utf-8")
-        (fresh / STAMP_FILE).write_text(stamp, encoding="utf-8")
+        _settle(fresh, synonyms, stamp)
     except BaseException as exc:
         ix.close()
         shutil.rmtree(fresh, ignore_errors=True)  # the live index stays as it was
@@ -219,10 +216,7 @@ def _update(ix: Index, docs: list[ArticleDoc], revisions: list[str],
                 writer.delete_by_term("article", doc.id)
             _add(writer, doc, revision)
     except BaseException:
-        if isinstance(writer, _ParallelWriter):
-            writer.stop()  # its processes too
-        else:
-            writer.cancel()
+        writer.cancel()
         raise
     # Many replaced documents leave many deleted ones behind, which slow every read: merge.
     writer.commit(optimize=len(removed) + len(changed) > len(indexed) // 4)
@@ -279,7 +273,7 @@ class _ArticleTask(SubWriterTask):  # type: ignore[misc]
 class _ParallelWriter(MpWriter):  # type: ignore[misc]
     """Whoosh's writer that indexes in two more processes, one segment each. Its processes are
     daemons, so a build that stops before the commit (an error, Ctrl-C) does not wait on them
-    for ever; and `stop` ends them, where Whoosh's `cancel` only tells its own copy of them."""
+    for ever; and `cancel` ends them, where Whoosh's only tells its own copy of them."""
 
     def __init__(self, ix: Index) -> None:
         super().__init__(ix, procs=2, limitmb=POOL_MB, multisegment=True)
@@ -299,14 +293,14 @@ class _ParallelWriter(MpWriter):  # type: ignore[misc]
         task.start()
         return task
 
-    def stop(self) -> None:
+    def cancel(self) -> None:
         """End the processes, and this writer unless a commit (that failed) closed it."""
         for task in self.tasks:
             task.terminate()
             task.join()
         self.tasks.clear()
         if not self.is_closed:
-            self.cancel()
+            super().cancel()
 
 
 class IndexAhead:
@@ -318,9 +312,7 @@ class IndexAhead:
     usual."""
 
     def __init__(self, state: Path) -> None:
-        _sweep(state)
-        self.fresh = state / f"{INDEX_DIR}.new-{os.getpid()}"
-        shutil.rmtree(self.fresh, ignore_errors=True)
+        self.fresh = _fresh_dir(state)
         self.fresh.mkdir(parents=True)
         self.ix = index.create_in(str(self.fresh), build_schema())
         self.writer: _ParallelWriter | None = _ParallelWriter(self.ix)
@@ -362,8 +354,7 @@ class IndexAhead:
         try:
             self.writer.commit(optimize=True)  # as a first build after the pages merges
             self.writer = None
-            (self.fresh / SYNONYMS_FILE).write_text(json.dumps(synonyms), encoding="utf-8")
-            (self.fresh / STAMP_FILE).write_text(stamp, encoding="utf-8")
+            _settle(self.fresh, synonyms, stamp)
             self.ix.close()
             _swap(self.fresh, live)
         except (*_DAMAGED, ValueError):
@@ -374,11 +365,26 @@ class IndexAhead:
     def stop(self) -> None:
         """End the indexing processes and remove what they wrote."""
         if self.writer is not None:
-            self.writer.stop()
+            self.writer.cancel()
             self.writer = None
         if self.fresh.exists():
             self.ix.close()
             shutil.rmtree(self.fresh, ignore_errors=True)
+
+
+def _fresh_dir(state: Path) -> Path:
+    """Where this build writes its new index (none there yet), after removing the half-written
+    ones of killed builds."""
+    _sweep(state)
+    fresh = state / f"{INDEX_DIR}.new-{os.getpid()}"
+    shutil.rmtree(fresh, ignore_errors=True)
+    return fresh
+
+
+def _settle(fresh: Path, synonyms: list[list[list[str]]], stamp: str) -> None:
+    """Write beside the new index what it was built with: the synonyms and the stamp."""
+    (fresh / SYNONYMS_FILE).write_text(json.dumps(synonyms), encoding="utf-8")
+    (fresh / STAMP_FILE).write_text(stamp, encoding="utf-8")
 
 
 def _sweep(state: Path) -> None:

@@ -138,6 +138,7 @@ class SearchBuilder:
             log.warning(problem)
         revisions = self.revisions
         kept: dict[str, str] = {}
+        indexed = None
         if unrendered:
             indexed = indexed_revisions(state)
             kept = {aid: indexed[aid] for aid in unrendered if aid in indexed}
@@ -149,7 +150,8 @@ class SearchBuilder:
         stamp = _stamp(pairs, synonyms)
         before = read_stamp(state)
         ahead, self.ahead = self.ahead, None
-        stats = build_index(state, self.docs, synonyms, stamp, revisions, keep=kept, ahead=ahead)
+        stats = build_index(state, self.docs, synonyms, stamp, revisions, keep=kept, ahead=ahead,
+                            indexed=indexed)
         cache = state / EXPORT_DIR
         exported = None
         exported_stamp = read_manifest(cache).get("stamp")

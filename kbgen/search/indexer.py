@@ -134,12 +134,14 @@ def indexed_revisions(state: Path) -> dict[str, str]:
 
 def build_index(state: Path, docs: list[ArticleDoc], synonyms: list[list[list[str]]],
                 stamp: str = "", revisions: list[str] | None = None,
-                keep: Collection[str] = (), ahead: IndexAhead | None = None) -> IndexStats:
+                keep: Collection[str] = (), ahead: IndexAhead | None = None,
+                indexed: dict[str, str] | None = None) -> IndexStats:
     """Bring the index up to date with `docs`, re-indexing only articles whose content changed.
     `revisions`, each doc's `revision()`, when the caller has them already. The articles `keep`
     (a build that did not render them: `mkdocs build --dirty`) stay as they are indexed; any
     other article not in `docs` goes. `ahead`, an index begun during the build, is used when it
-    holds just these articles."""
+    holds just these articles. `indexed`, the live index's `indexed_revisions`, when the caller
+    read them already."""
     live = index_dir(state)
     state.mkdir(parents=True, exist_ok=True)
     if revisions is None:
@@ -149,7 +151,7 @@ def build_index(state: Path, docs: list[ArticleDoc], synonyms: list[list[list[st
         if done is not None:
             return done
         ahead.stop()
-    previous = _revisions(live)
+    previous = _revisions(live) if indexed is None else indexed or None
     unchanged = sum(previous.get(doc.id) == revision
                     for doc, revision in zip(docs, revisions, strict=True)) if previous else 0
     if previous is not None and 2 * unchanged < len(docs) and not keep:

@@ -121,7 +121,8 @@ def _kept_text(text: str, share: int, likely: dict[str, int]) -> str:
         for i, piece in enumerate(pieces):
             if i in chosen or used + len(piece) > share:
                 continue
-            weight = sum(weights.get(word, 0.0) for word in words[i] - covered)
+            # fsum: the same total in any order of the set (a build must not depend on it)
+            weight = math.fsum(weights.get(word, 0.0) for word in words[i] - covered)
             weight += i == 0  # the opening sentence, by a little: it sets the context
             if weight > best_weight:
                 best, best_weight = i, weight

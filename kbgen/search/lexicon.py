@@ -30,6 +30,8 @@ class Lexicon:
 
     def __init__(self, reader: IndexReader) -> None:
         self.reader = reader
+        self._leaves = list(reader.leaf_readers())
+        self._terms: dict[tuple[int, str], set[str]] = {}  # see _field_terms
         articles: list[tuple[str, int, dict[str, Any]]] = []
         sections: list[tuple[str, int, int]] = []
         for docnum, stored in reader.iter_docs():
@@ -65,12 +67,26 @@ class Lexicon:
                   at: list[int] | None = None) -> Iterator[tuple[int, Any]]:
         """The term's postings in `field`: all of them, or those at the documents `at` (sorted)
         alone, a skip to each rather than a walk through all of a common word's postings."""
+        if at is None:
+            # Segment by segment: Whoosh's matcher over several segments (an index written by
+            # two processes has two) costs a call more per posting.
+            for number, (leaf, offset) in enumerate(self._leaves):
+                if term not in self._field_terms(number, field):
+                    continue  # a lookup that fails costs as much as one that finds
+                matcher = leaf.postings(field, term)
+                if kind == "frequency":
+                    # A posting's weight is its frequency (no field of the schema has a boost),
+                    # and reading it spares decoding the positions a frequency is counted from.
+                    while matcher.is_active():
+                        yield offset + matcher.id(), int(matcher.weight())
+                        matcher.next()
+                else:
+                    for docnum, value in matcher.items_as(kind):
+                        yield offset + docnum, value
+            return
         try:
             matcher = self.reader.postings(field, term)
         except TermNotFound:
-            return
-        if at is None:
-            yield from matcher.items_as(kind)
             return
         for docnum in at:
             if not matcher.is_active():
@@ -78,6 +94,13 @@ class Lexicon:
             matcher.skip_to(docnum)
             if matcher.is_active() and matcher.id() == docnum:
                 yield docnum, matcher.value_as(kind)
+
+    def _field_terms(self, leaf: int, field: str) -> set[str]:
+        """The terms of `field` in the `leaf`th segment."""
+        found = self._terms.get((leaf, field))
+        if found is None:
+            found = self._terms[leaf, field] = set(self._leaves[leaf][0].field_terms(field))
+        return found
 
     def _docnums(self, numbers: set[int] | None) -> list[int] | None:
         return None if numbers is None else sorted(self.docnums[n] for n in numbers)
@@ -163,12 +186,15 @@ class Lexicon:
         """Spelling words with their document frequency, grouped by shard key (first letter)."""
         if self._vocabulary is None:
             minimum = 1 if self.n < SMALL_INDEX else 2
+            frequencies: dict[str, int] = {}
+            for leaf, _ in self._leaves:  # Whoosh's merge of the segments' words costs more
+                for raw, info in leaf.iter_field("spell"):
+                    word = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+                    frequencies[word] = frequencies.get(word, 0) + info.doc_frequency()
             groups: dict[str, list[tuple[str, int]]] = {}
-            for raw, info in self.reader.iter_field("spell"):
-                word = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-                df = info.doc_frequency()
-                if df >= minimum:
-                    groups.setdefault(spell_key(word), []).append((word, df))
+            for word in sorted(frequencies):
+                if frequencies[word] >= minimum:
+                    groups.setdefault(spell_key(word), []).append((word, frequencies[word]))
             self._vocabulary = groups
         return self._vocabulary
 

@@ -116,8 +116,8 @@ def posting_weight(tf: Mapping[str, int], lengths: Mapping[str, float],
                    averages: Mapping[str, float]) -> int:
     """A term's weight in one article: BM25 saturated per field, weighted, summed; thousandths."""
     total = 0.0
-    for name, (weight, b) in FIELDS.items():
-        count = tf.get(name, 0)
+    for name, count in tf.items():  # in FIELDS' order, as `Lexicon.postings` fills it
+        weight, b = FIELDS[name]
         if count:
             average = averages.get(name) or 1.0
             norm = 1 - b + b * lengths.get(name, 0.0) / average

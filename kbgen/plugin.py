@@ -57,8 +57,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self.rewriter: DirectiveRewriter | None = None
         self.left_out: list[str] = []
         self.link_filter: BrokenLinkFilter | None = None
-        self._page_count = 0
-        self._rendering = False
+        self._page_count = 0  # pages to convert and to render
+        self._stage: str | None = None  # the stage of the build's progress the pages are in
         self.search = SearchBuilder()
         self.render_cache: RenderCache | None = None
         self._cache_opened = False
@@ -160,6 +160,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if self.config.search:
             searched = sum(not a.search_exclude for a in self.catalog.articles)
             self.search.start(_state(config), searched)
+        self._page_count = len(files.documentation_pages())
+        self._stage = None
         return files
 
     def _drop_duplicate_ids(self, articles: list[Article], files: Files) -> list[Article]:
@@ -213,7 +215,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     ) -> str | None:
         if not self.config.enabled:
             return None
-        progress.current().advance()
+        self._progress("Converting Markdown")
         if self.config.cache and not self._cache_opened:
             # Here, not in on_files: every plugin has added its files by the first page.
             self._cache_opened = True
@@ -240,10 +242,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     ) -> TemplateContext | None:
         if not self.config.enabled:
             return None
-        if not self._rendering:
-            self._rendering = True
-            progress.current().stage("Rendering pages", self._page_count)
-        progress.current().advance()
+        self._progress("Rendering pages")
         kb = page_context(page, self.catalog, dict(self.config), dict(self.config.feedback))
         article = kb.get("article")
         # What kbgen's scripts read from the page (id="kbgen-config").
@@ -278,10 +277,16 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         if not self.config.enabled:
             return None
-        self._page_count = len(files.documentation_pages())
-        self._rendering = False
-        progress.current().stage("Converting Markdown", self._page_count)
+        if self.config.search:
+            self.search.converted()
         return env
+
+    def _progress(self, stage: str) -> None:
+        """One more page through `stage`; the first page of a stage begins it."""
+        if self._stage != stage:
+            self._stage = stage
+            progress.current().stage(stage, self._page_count)
+        progress.current().advance()
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled:
@@ -308,11 +313,13 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                       self.render_cache.misses, self.render_cache.hits)
             self.render_cache = None
         if self.config.search:
+            progress.current().stage("Indexing for search", 1)
             try:
                 self.search.finish(_state(config), config.site_dir, self.config.synonyms,
                                    {a.id for a in unrendered if not a.search_exclude})
             except KbgenError as exc:
                 raise PluginError(f"Error building the search index: {exc}") from None
+            progress.current().advance()
 
     def _write_manifest(self, config: MkDocsConfig) -> None:
         """The articles this build produced, for the service and the report."""

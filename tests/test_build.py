@@ -10,6 +10,7 @@ import pytest
 from conftest import CORPORA, article
 from test_front_matter import kbgen
 
+from kbgen import progress
 from kbgen.build import build_site
 from kbgen.words import counted
 
@@ -193,6 +194,27 @@ def test_cli_build_prints_a_one_line_summary(make_kb):
     assert result.returncode == 0
     assert re.fullmatch(r"Built 2 articles in 2 categories \(0 warnings\) in \d+\.\d s -> .*site\n",
                         result.stdout)
+
+
+def test_build_progress_counts_each_stage_of_the_pages(make_kb, monkeypatch):
+    stages: list[list[object]] = []
+
+    class Recorder:
+        def stage(self, name: str, total: int) -> None:
+            stages.append([name, total, 0])
+
+        def advance(self) -> None:
+            stages[-1][2] += 1  # type: ignore[operator]
+
+    kb = make_kb({f"billing/topic-{n}.md": article(f"Topic {n}") for n in range(3)})
+    progress.use(Recorder())
+    try:
+        build_site(str(kb / "mkdocs.yml"))
+    finally:
+        progress.use(None)
+    pages = 3 + 2  # the articles, the home page and the category's page
+    assert stages == [["Reading articles", 3, 3], ["Converting Markdown", pages, pages],
+                      ["Rendering pages", pages, pages], ["Indexing for search", 1, 1]]
 
 
 def test_init_then_new_then_strict_build(tmp_path):

@@ -252,10 +252,15 @@ def test_a_first_index_begun_while_pages_convert_is_the_one_written_after_them(
         return finished[-1]
 
     monkeypatch.setattr(indexer.IndexAhead, "finish", recorded)
+    ended: list[bool] = []  # whether the index was still unfinished when the pages were done
+    end = indexer.IndexAhead.end
+    monkeypatch.setattr(indexer.IndexAhead, "end",
+                        lambda self: (ended.append(not finished), end(self))[1])
     monkeypatch.setattr(indexer, "PARALLEL_FROM", 1)  # six articles: begin ahead anyway
     monkeypatch.setattr(indexer.os, "cpu_count", lambda: 2)
     ahead = build_small_kb(tmp_path / "ahead")
     assert len(finished) == 1 and finished[0] is not None  # it was begun, and used
+    assert ended == [True]  # and finished by its processes while the pages were laid out
     assert _published(ahead.site) == _published(after.site)
     assert not list(ahead.state.glob("search.new-*")) and not multiprocessing.active_children()
     # A second build has an index to update: nothing is begun ahead of the pages.
@@ -275,6 +280,20 @@ def test_an_index_begun_ahead_is_dropped_when_the_build_ends_with_other_articles
     stats = build_index(tmp_path, docs, [], ahead=ahead)  # one more than it was given
     assert (stats.articles, stats.indexed) == (150, 150)
     assert not list(tmp_path.glob("search.new-*")) and not multiprocessing.active_children()
+    with Searcher(tmp_path) as searcher:
+        assert searcher.lexicon.n == 150
+
+
+def test_an_article_after_the_end_drops_the_index_begun_ahead(tmp_path: Path):
+    docs = [_doc(n) for n in range(150)]
+    ahead = indexer.IndexAhead(tmp_path)
+    for doc in docs[:149]:
+        ahead.add(doc, doc.revision())
+    ahead.end()  # what the plugin's on_env does: the processes write their segments
+    ahead.add(docs[149], docs[149].revision())  # too late for them
+    assert not multiprocessing.active_children()
+    stats = build_index(tmp_path, docs, [], ahead=ahead)
+    assert (stats.articles, stats.indexed) == (150, 150)
     with Searcher(tmp_path) as searcher:
         assert searcher.lexicon.n == 150
 

@@ -122,6 +122,11 @@ class SearchBuilder:
         if self.ahead is not None:
             self.ahead.add(doc, self.revisions[-1])
 
+    def converted(self) -> None:
+        """Every page is converted: the index begun ahead, if any, is finished meanwhile."""
+        if self.ahead is not None:
+            self.ahead.end()
+
     def stop(self) -> None:
         """A build that failed: end the index begun ahead, if any."""
         if self.ahead is not None:

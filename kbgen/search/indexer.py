@@ -287,6 +287,15 @@ class _ParallelWriter(MpWriter):  # type: ignore[misc]
             self._enqueue()
         self._added_sub = True
 
+    def end_input(self) -> None:
+        """No more articles: the processes write their segments while this one goes on (the
+        commit then waits for them). Whoosh's commit sends each process its end again; the
+        processes have gone by then, and the spare ends stay unread in the queue."""
+        if self.docbuffer:
+            self._enqueue()
+        for _ in self.tasks:
+            self.jobqueue.put(None)
+
     def _new_task(self) -> SubWriterTask:
         task = _ArticleTask(self.storage, self.indexname, self.jobqueue, self.resultqueue,
                             self.subargs, self.multisegment)
@@ -319,6 +328,7 @@ class IndexAhead:
         self.ix = index.create_in(str(self.fresh), build_schema())
         self.writer: _ParallelWriter | None = _ParallelWriter(self.ix)
         self.revisions: dict[str, str] = {}
+        self.complete = False  # every article is in (`end`)
 
     @classmethod
     def start(cls, state: Path, articles: int) -> IndexAhead | None:
@@ -336,12 +346,25 @@ class IndexAhead:
 
     def add(self, doc: ArticleDoc, revision: str) -> None:
         """Hand one converted article to the indexing processes."""
+        if self.complete:
+            self.stop()  # an article after the end: the build indexes after the pages
         if self.writer is None:
             return
         try:
             _add(self.writer, doc, revision)
             self.revisions[doc.id] = revision
         except (OSError, ValueError):  # a full disk, say: the build indexes after the pages
+            self.stop()
+
+    def end(self) -> None:
+        """Every article is in: the processes finish the index while the build lays out its
+        pages."""
+        if self.writer is None or self.complete:
+            return
+        self.complete = True
+        try:
+            self.writer.end_input()
+        except (OSError, ValueError):
             self.stop()
 
     def finish(self, state: Path, docs: list[ArticleDoc], revisions: list[str],

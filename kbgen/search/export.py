@@ -91,6 +91,18 @@ def decode_entry(data: list[int]) -> ranking.Entry:
     return entry
 
 
+def _holds(data: list[int], numbers: set[int]) -> bool:
+    """Whether the encoded entry `data` has a posting of one of the articles `numbers` (what
+    `decode_entry` would find, without building the entry)."""
+    i, doc = 1, 0
+    while i < len(data):
+        doc += data[i]
+        if doc in numbers:
+            return True
+        i += 3 + data[i + 2]
+    return False
+
+
 def read_manifest(folder: Path) -> dict[str, Any]:
     """The manifest of the export in `folder` (empty when there is none or it is unreadable)."""
     try:
@@ -354,8 +366,7 @@ def _update(lexicon: Lexicon, target: Path, stamp: str, reference: dict[str, Any
     for k in range(shards):
         shard = json.loads((fresh / "t" / f"{k}.json").read_text("utf-8"))
         term_shards[k] = shard
-        terms.update(term for term, data in shard.items()
-                     if not numbers.isdisjoint(decode_entry(data).docs))
+        terms.update(term for term, data in shard.items() if _holds(data, numbers))
     touched: dict[int, dict[str, Any]] = {}
     for term in sorted(terms):
         k = shard_of(term, shards)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from whoosh.reading import IndexReader, TermNotFound
+from whoosh.reading import IndexReader
 
 from kbgen.search.ranking import FIELDS, Entry, idf, posting_weight, section_codes
 from kbgen.search.schema import PHRASE_FIELDS
@@ -66,34 +66,34 @@ class Lexicon:
     def _postings(self, field: str, term: str, kind: str = "frequency",
                   at: list[int] | None = None) -> Iterator[tuple[int, Any]]:
         """The term's postings in `field`: all of them, or those at the documents `at` (sorted)
-        alone, a skip to each rather than a walk through all of a common word's postings."""
-        if at is None:
-            # Segment by segment: Whoosh's matcher over several segments (an index written by
-            # two processes has two) costs a call more per posting.
-            for number, (leaf, offset) in enumerate(self._leaves):
-                if term not in self._field_terms(number, field):
-                    continue  # a lookup that fails costs as much as one that finds
-                matcher = leaf.postings(field, term)
-                if kind == "frequency":
-                    # A posting's weight is its frequency (no field of the schema has a boost),
-                    # and reading it spares decoding the positions a frequency is counted from.
-                    while matcher.is_active():
-                        yield offset + matcher.id(), int(matcher.weight())
-                        matcher.next()
-                else:
-                    for docnum, value in matcher.items_as(kind):
-                        yield offset + docnum, value
-            return
-        try:
-            matcher = self.reader.postings(field, term)
-        except TermNotFound:
-            return
-        for docnum in at:
-            if not matcher.is_active():
-                return
-            matcher.skip_to(docnum)
-            if matcher.is_active() and matcher.id() == docnum:
-                yield docnum, matcher.value_as(kind)
+        alone, a skip to each rather than a walk through all of a common word's postings. Read
+        segment by segment: Whoosh's matcher over several segments (an index written by two
+        processes has two) costs a call more per posting."""
+        for number, (leaf, offset) in enumerate(self._leaves):
+            if term not in self._field_terms(number, field):
+                continue  # a lookup that fails costs as much as one that finds
+            if at is not None:
+                end = offset + leaf.doc_count_all()
+                wanted = [docnum - offset for docnum in at if offset <= docnum < end]
+                if not wanted:
+                    continue
+            matcher = leaf.postings(field, term)
+            if at is not None:
+                for docnum in wanted:
+                    if not matcher.is_active():
+                        break
+                    matcher.skip_to(docnum)
+                    if matcher.is_active() and matcher.id() == docnum:
+                        yield offset + docnum, matcher.value_as(kind)
+            elif kind == "frequency":
+                # A posting's weight is its frequency (no field of the schema has a boost), and
+                # reading it spares decoding the positions a frequency is counted from.
+                while matcher.is_active():
+                    yield offset + matcher.id(), int(matcher.weight())
+                    matcher.next()
+            else:
+                for docnum, value in matcher.items_as(kind):
+                    yield offset + docnum, value
 
     def _field_terms(self, leaf: int, field: str) -> set[str]:
         """The terms of `field` in the `leaf`th segment."""

@@ -23,12 +23,13 @@ from test_front_matter import kbgen
 from kbgen.build import build_site
 from kbgen.errors import SearchError
 from kbgen.search import export as export_module
-from kbgen.search import indexer
+from kbgen.search import indexer, parallel, storage
 from kbgen.search.document import ArticleDoc, Section, html_sections
-from kbgen.search.indexer import build_index, index_dir, open_index
+from kbgen.search.indexer import build_index
 from kbgen.search.lexicon import Lexicon
 from kbgen.search.searcher import Searcher
 from kbgen.search.snippets import MIN_SECTION_TEXT, TEXT_BUDGET, kept_sections, snippet
+from kbgen.search.storage import index_dir, open_index
 from kbgen.service.search_api import SearcherHolder
 
 
@@ -161,8 +162,8 @@ def test_rebuilding_reindexes_only_the_articles_that_changed(tmp_path: Path):
 
 def test_many_changed_articles_are_indexed_by_two_processes_as_one_would(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(indexer, "PARALLEL_FROM", 1)  # five articles: two processes anyway
-    monkeypatch.setattr(indexer.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)  # five articles: two processes anyway
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
     docs = [_doc(n) for n in range(5)]
     assert build_index(tmp_path, docs, []).indexed == 5
     docs[2] = _doc(2, "Completely new wording about invoices.")
@@ -178,7 +179,7 @@ def test_many_changed_articles_are_indexed_by_two_processes_as_one_would(
 
 def test_indexing_that_fails_on_many_articles_ends_its_processes(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(indexer.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
     build_index(tmp_path, [_doc(1)], [])
     docs = [_doc(n) for n in range(450)]  # enough for two processes
     revisions = [doc.revision() for doc in docs]
@@ -245,21 +246,21 @@ def test_a_first_index_begun_while_pages_convert_is_the_one_written_after_them(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     after = build_small_kb(tmp_path / "after")
     finished: list[object] = []
-    finish = indexer.IndexAhead.finish
+    finish = parallel.IndexAhead.finish
 
-    def recorded(self: indexer.IndexAhead, *args: object) -> object:
+    def recorded(self: parallel.IndexAhead, *args: object) -> object:
         finished.append(finish(self, *args))  # type: ignore[arg-type]
         return finished[-1]
 
-    monkeypatch.setattr(indexer.IndexAhead, "finish", recorded)
+    monkeypatch.setattr(parallel.IndexAhead, "finish", recorded)
     ended: list[bool] = []  # whether the index was still unfinished when the pages were done
-    end = indexer.IndexAhead.end
-    monkeypatch.setattr(indexer.IndexAhead, "end",
+    end = parallel.IndexAhead.end
+    monkeypatch.setattr(parallel.IndexAhead, "end",
                         lambda self: (ended.append(not finished), end(self))[1])
-    monkeypatch.setattr(indexer, "PARALLEL_FROM", 1)  # six articles: begin ahead anyway
-    monkeypatch.setattr(indexer.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)  # six articles: begin ahead anyway
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
     ahead = build_small_kb(tmp_path / "ahead")
-    assert len(finished) == 1 and finished[0] is not None  # it was begun, and used
+    assert finished == [True]  # it was begun, and used
     assert ended == [True]  # and finished by its processes while the pages were laid out
     assert _published(ahead.site) == _published(after.site)
     assert not list(ahead.state.glob("search.new-*")) and not multiprocessing.active_children()
@@ -273,7 +274,7 @@ def test_a_first_index_begun_while_pages_convert_is_the_one_written_after_them(
 def test_an_index_begun_ahead_is_dropped_when_the_build_ends_with_other_articles(
         tmp_path: Path):
     docs = [_doc(n) for n in range(150)]  # more than a batch: an indexing process starts
-    ahead = indexer.IndexAhead(tmp_path)
+    ahead = parallel.IndexAhead(tmp_path)
     for doc in docs[:149]:
         ahead.add(doc, doc.revision())
     assert multiprocessing.active_children()
@@ -286,7 +287,7 @@ def test_an_index_begun_ahead_is_dropped_when_the_build_ends_with_other_articles
 
 def test_an_article_after_the_end_drops_the_index_begun_ahead(tmp_path: Path):
     docs = [_doc(n) for n in range(150)]
-    ahead = indexer.IndexAhead(tmp_path)
+    ahead = parallel.IndexAhead(tmp_path)
     for doc in docs[:149]:
         ahead.add(doc, doc.revision())
     ahead.end()  # what the plugin's on_env does: the processes write their segments
@@ -299,7 +300,7 @@ def test_an_article_after_the_end_drops_the_index_begun_ahead(tmp_path: Path):
 
 
 def test_a_failed_build_ends_the_indexing_it_began(tmp_path: Path):
-    ahead = indexer.IndexAhead(tmp_path)
+    ahead = parallel.IndexAhead(tmp_path)
     for n in range(150):
         ahead.add(_doc(n), _doc(n).revision())
     assert multiprocessing.active_children()
@@ -310,8 +311,8 @@ def test_a_failed_build_ends_the_indexing_it_began(tmp_path: Path):
 
 def test_a_build_that_fails_among_its_pages_ends_the_indexing_it_began(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(indexer, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(indexer.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
     articles = {f"general/topic-{n:03}.md": article(f"Topic {n}", body=f"Text about {n}.")
                 for n in range(130)}  # pages in alphabetical order: 120 indexed, then the failure
     config = write_kb(tmp_path, articles)
@@ -321,8 +322,8 @@ def test_a_build_that_fails_among_its_pages_ends_the_indexing_it_began(
         "        raise RuntimeError('a hook failed')\n", encoding="utf-8")
     config.write_text(config.read_text("utf-8") + "hooks:\n  - boom.py\n", encoding="utf-8")
     started = []
-    start = indexer.IndexAhead.start
-    monkeypatch.setattr(indexer.IndexAhead, "start", classmethod(
+    start = parallel.IndexAhead.start
+    monkeypatch.setattr(parallel.IndexAhead, "start", classmethod(
         lambda cls, *args: started.append(start(*args)) or started[-1]))
     with pytest.raises(RuntimeError, match="a hook failed"):
         build_site(config, site_dir=str(tmp_path / "site"))
@@ -335,9 +336,9 @@ def test_a_build_that_fails_among_its_pages_ends_the_indexing_it_began(
 _KILLED_BUILD = """
 import multiprocessing, os, sys
 from pathlib import Path
-from kbgen.search import indexer
+from kbgen.search import parallel
 from kbgen.search.document import ArticleDoc, Section
-ahead = indexer.IndexAhead(Path(sys.argv[1]))
+ahead = parallel.IndexAhead(Path(sys.argv[1]))
 for n in range(150):
     doc = ArticleDoc(id=f"a{n}", url=f"a{n}/", title=f"Article {n}", description="One.",
                      category="general", category_title="General", type="article",
@@ -459,13 +460,13 @@ def test_two_indexing_processes_give_the_same_answers_as_one(make_kb, tmp_path: 
             return kb, [{(r["url"], round(r["score"], 6)) for r in searcher.search(q)["results"]}
                         for q in questions]
 
-    monkeypatch.setattr(indexer, "PARALLEL_FROM", 10**9)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 10**9)
     _, single = build_and_answer("one")
-    monkeypatch.setattr(indexer, "PARALLEL_FROM", 1)
-    kb, parallel = build_and_answer("two")
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
+    kb, together = build_and_answer("two")
     assert len(list((kb / ".kbgen" / "search").glob("*.seg"))) == 2
     assert all(single), "a question found nothing: the comparison would prove little"
-    assert parallel == single
+    assert together == single
 
 
 def test_the_python_search_reads_compiled_postings_from_the_export_exactly_as_whoosh_gives_them(
@@ -484,7 +485,7 @@ def test_the_python_search_reads_compiled_postings_from_the_export_exactly_as_wh
 
 def test_an_export_from_another_build_is_not_used(tmp_path: Path):
     built = build_small_kb(tmp_path)
-    stamp = built.state / "search" / indexer.STAMP_FILE
+    stamp = built.state / "search" / storage.STAMP_FILE
     stamp.write_text("another build", encoding="utf-8")
     with Searcher(built.state) as searcher:
         assert searcher.lexicon.precompiled is None
@@ -648,7 +649,7 @@ def test_an_edited_article_updates_the_export_as_a_new_export_with_its_averages_
     hot = json.loads((export_dir / "hot.json").read_text())
     assert len(entries) < 500 and sorted(hot) == sorted(entries)
     manifest = json.loads((export_dir / "manifest.json").read_text())
-    assert manifest["stamp"] == indexer.read_stamp(built.state)
+    assert manifest["stamp"] == storage.read_stamp(built.state)
     with Searcher(built.state) as searcher:
         assert searcher.search("quokka")["results"][0]["id"] == "guides/g3"
         assert all(r["id"] != "guides/g3" for r in searcher.search("account 21")["results"][:1])

@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from kbgen.search import ranking
-from kbgen.search.document import ArticleDoc, from_article
+from kbgen.search.document import ArticleDoc, article_terms, from_article
 from kbgen.search.export import (
     FORMAT,
     UNPUBLISHED,
@@ -22,18 +22,10 @@ from kbgen.search.export import (
     link_or_copy,
     read_manifest,
 )
-from kbgen.search.indexer import (
-    IndexAhead,
-    IndexStats,
-    article_terms,
-    build_index,
-    index_dir,
-    indexed_revisions,
-    open_index,
-    parse_synonyms,
-    read_stamp,
-)
+from kbgen.search.indexer import IndexStats, build_index, parse_synonyms
 from kbgen.search.lexicon import Lexicon
+from kbgen.search.parallel import IndexAhead
+from kbgen.search.storage import index_dir, indexed_revisions, open_index, read_stamp
 
 log = logging.getLogger("mkdocs.plugins.kbgen.search")
 

@@ -10,7 +10,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from kbgen.search.analysis import SIGNATURE
+from kbgen.search.analysis import SIGNATURE, terms
+from kbgen.search.schema import ARTICLE_FIELDS
+from kbgen.search.snippets import kept_sections
 
 _SECTION_TAGS = {"h2", "h3"}
 # Box-drawing and block characters (terminal tables in code samples): no words, and noise in a
@@ -209,3 +211,44 @@ def from_article(article: Any, html: str, category_title: str,
         sections=html_sections(html) if rows is None else [Section(*row) for row in rows],
         boost=article.search_boost * category_boost,
     )
+
+
+def article_fields(doc: ArticleDoc, revision: str) -> dict[str, object]:
+    """The fields of the article's own document in the index."""
+    sections = [[s.anchor, s.heading, s.text] for s in doc.sections]
+    meta = {
+        "url": doc.url, "title": doc.title, "description": doc.description,
+        "category": doc.category, "category_title": doc.category_title,
+        "type": doc.type, "type_label": doc.type_label, "boost": doc.boost,
+        "sections": sections,
+        "kept": kept_sections(doc.title, sections),  # what the browser gets, for its snippets
+    }
+    spell = "\n".join([doc.title, doc.headings, doc.description, " ".join(doc.tags),
+                       " ".join(doc.keywords), doc.body])
+    return {
+        "key": f"a:{doc.id}", "kind": "article", "article": doc.id, "revision": revision,
+        "meta": meta, "title": doc.title, "headings": doc.headings,
+        "description": doc.description, "body": doc.body, "tags": "\n".join(doc.tags),
+        "keywords": "\n".join(doc.keywords), "queries": "\n".join(doc.queries),
+        "category": doc.category_title, "type": doc.type_label, "spell": spell,
+    }
+
+
+def article_terms(doc: ArticleDoc) -> set[str]:
+    """The terms the article's ranked fields give the index (as the export's entries hold them)."""
+    fields = article_fields(doc, "")
+    found: set[str] = set()
+    for name in ARTICLE_FIELDS:
+        found.update(terms(str(fields[name])))
+    return found
+
+
+def add_documents(writer: Any, doc: ArticleDoc, revision: str) -> None:
+    """Add to a Whoosh writer the article's document and one document for each of its
+    sections."""
+    writer.add_document(**article_fields(doc, revision))
+    for number, section in enumerate(doc.sections):
+        writer.add_document(
+            key=f"s:{doc.id}:{number}", kind="section", article=doc.id, revision=revision,
+            number=number, sec_heading=section.heading, sec_text=section.text,
+        )

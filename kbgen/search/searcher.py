@@ -12,10 +12,10 @@ from kbgen.search import ranking
 from kbgen.search.analysis import stem
 from kbgen.search.build import EXPORT_DIR
 from kbgen.search.export import ExportedPostings
-from kbgen.search.indexer import open_index, read_stamp, read_synonyms, readable
 from kbgen.search.lexicon import Lexicon
 from kbgen.search.query import Plan, parse_query
 from kbgen.search.snippets import snippet
+from kbgen.search.storage import open_index, read_stamp, read_synonyms, readable
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 100

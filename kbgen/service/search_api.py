@@ -18,8 +18,8 @@ from kbgen.articles import ARTICLE_TYPES
 from kbgen.errors import FilterError, SearchError
 from kbgen.paths import state_dir
 from kbgen.search.build import EXPORT_DIR
-from kbgen.search.indexer import index_dir
 from kbgen.search.searcher import DEFAULT_LIMIT, MAX_LIMIT, Searcher
+from kbgen.search.storage import index_dir
 
 MAX_QUERY = 500
 

@@ -22,7 +22,6 @@ from kbgen.search.storage import DAMAGED, fresh_dir, index_dir, settle, swap
 PARALLEL_FROM = 400
 """How many changed articles make indexing worth a second process."""
 
-
 POOL_MB = 1024
 """Whoosh's estimate of postings held in memory per process before it spills them to disk. A spill
 pickles every posting one by one and merges the runs back, which made indexing 2.3 times slower
@@ -39,21 +38,17 @@ class _ArticleTask(SubWriterTask):  # type: ignore[misc]
     Ctrl-C to the build (which ends it, with no traceback of its own), and ends when the build's
     process is gone however that went (killed, say), instead of waiting for work for ever."""
 
-
     def run(self) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         parent = os.getppid()
-
 
         def watch() -> None:
             while os.getppid() == parent:
                 time.sleep(1)
             os._exit(1)
 
-
         threading.Thread(target=watch, daemon=True).start()
         super().run()
-
 
     def _process_file(self, filename: str, doc_count: int) -> None:
         storage = self.writer.temp_storage()
@@ -72,10 +67,8 @@ class ParallelWriter(MpWriter):  # type: ignore[misc]
     daemons, so a build that stops before the commit (an error, Ctrl-C) does not wait on them
     for ever; and `cancel` ends them, where Whoosh's only tells its own copy of them."""
 
-
     def __init__(self, ix: Index) -> None:
         super().__init__(ix, procs=2, limitmb=POOL_MB, multisegment=True)
-
 
     def add_article(self, doc: ArticleDoc, revision: str) -> None:
         """The article and its sections, indexed by one of the processes."""
@@ -83,7 +76,6 @@ class ParallelWriter(MpWriter):  # type: ignore[misc]
         if len(self.docbuffer) >= self.batchsize:
             self._enqueue()
         self._added_sub = True
-
 
     def end_input(self) -> None:
         """No more articles: the processes write their segments while this one goes on (the
@@ -94,7 +86,6 @@ class ParallelWriter(MpWriter):  # type: ignore[misc]
         for _ in self.tasks:
             self.jobqueue.put(None)
 
-
     def _new_task(self) -> SubWriterTask:
         task = _ArticleTask(self.storage, self.indexname, self.jobqueue, self.resultqueue,
                             self.subargs, self.multisegment)
@@ -102,7 +93,6 @@ class ParallelWriter(MpWriter):  # type: ignore[misc]
         self.tasks.append(task)
         task.start()
         return task
-
 
     def cancel(self) -> None:
         """End the processes, and this writer unless a commit (that failed) closed it."""
@@ -122,7 +112,6 @@ class IndexAhead:
     it, if it holds exactly the build's articles; else it is dropped, and the index is built as
     usual."""
 
-
     def __init__(self, state: Path) -> None:
         self.fresh = fresh_dir(state)
         self.fresh.mkdir(parents=True)
@@ -130,7 +119,6 @@ class IndexAhead:
         self.writer: ParallelWriter | None = ParallelWriter(self.ix)
         self.revisions: dict[str, str] = {}
         self.complete = False  # every article is in (`end`)
-
 
     @classmethod
     def start(cls, state: Path, articles: int) -> IndexAhead | None:
@@ -146,7 +134,6 @@ class IndexAhead:
         except (*DAMAGED, LockError, ValueError):
             return None  # the build indexes after the pages, as it would have
 
-
     def add(self, doc: ArticleDoc, revision: str) -> None:
         """Hand one converted article to the indexing processes."""
         if self.complete:
@@ -159,7 +146,6 @@ class IndexAhead:
         except (OSError, ValueError):  # a full disk, say: the build indexes after the pages
             self.stop()
 
-
     def end(self) -> None:
         """Every article is in: the processes finish the index while the build lays out its
         pages."""
@@ -170,7 +156,6 @@ class IndexAhead:
             self.writer.end_input()
         except (OSError, ValueError):
             self.stop()
-
 
     def finish(self, state: Path, docs: list[ArticleDoc], revisions: list[str],
                synonyms: list[list[list[str]]], stamp: str) -> bool:
@@ -191,7 +176,6 @@ class IndexAhead:
             self.stop()
             return False
         return True
-
 
     def stop(self) -> None:
         """End the indexing processes and remove what they wrote."""

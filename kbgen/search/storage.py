@@ -101,7 +101,7 @@ def swap(fresh: Path, live: Path) -> None:
 # What reading a damaged index raises: a cut-off file (EOFError, struct.error), a garbled one
 # (pickle, zlib, or Whoosh's own IndexError), a missing or unreadable one.
 DAMAGED = (EmptyIndexError, index.IndexError, OSError, EOFError, struct.error,
-            pickle.UnpicklingError, zlib.error)
+           pickle.UnpicklingError, zlib.error)
 
 
 @contextmanager

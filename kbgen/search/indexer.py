@@ -15,7 +15,6 @@ from kbgen.errors import SearchError
 from kbgen.search import parallel
 from kbgen.search.analysis import terms
 from kbgen.search.document import ArticleDoc, add_documents
-from kbgen.search.parallel import POOL_MB, IndexAhead, ParallelWriter
 from kbgen.search.schema import build_schema
 from kbgen.search.storage import DAMAGED, fresh_dir, index_dir, revisions_in, settle, swap
 
@@ -23,7 +22,6 @@ from kbgen.search.storage import DAMAGED, fresh_dir, index_dir, revisions_in, se
 @dataclass
 class IndexStats:
     """What one build did to the index."""
-
 
     articles: int
     indexed: int
@@ -53,7 +51,7 @@ def parse_synonyms(data: object, source: str) -> list[list[list[str]]]:
 
 def build_index(state: Path, docs: list[ArticleDoc], synonyms: list[list[list[str]]],
                 stamp: str = "", revisions: list[str] | None = None,
-                keep: Collection[str] = (), ahead: IndexAhead | None = None,
+                keep: Collection[str] = (), ahead: parallel.IndexAhead | None = None,
                 indexed: dict[str, str] | None = None) -> IndexStats:
     """Bring the index up to date with `docs`, re-indexing only articles whose content changed.
     `revisions`, each doc's `revision()`, when the caller has them already. The articles `keep`
@@ -127,7 +125,7 @@ def _update(ix: Index, docs: list[ArticleDoc], revisions: list[str],
     # A large batch (a first build) is indexed by two processes, one segment each: the pages are
     # rendered by then, so the second core would otherwise sit idle.
     apart = len(changed) >= parallel.PARALLEL_FROM and (os.cpu_count() or 1) > 1
-    writer = ParallelWriter(ix) if apart else ix.writer(limitmb=POOL_MB)
+    writer = parallel.ParallelWriter(ix) if apart else ix.writer(limitmb=parallel.POOL_MB)
     try:
         for aid in removed:
             writer.delete_by_term("article", aid)

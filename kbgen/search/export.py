@@ -77,30 +77,29 @@ def encode_entry(entry: ranking.Entry) -> list[int]:
     return out
 
 
-def decode_entry(data: list[int]) -> ranking.Entry:
-    """The inverse of `encode_entry` (search.js has the same)."""
-    entry = ranking.Entry(data[0], [], [], [])
+def _postings_of(data: list[int]) -> Iterator[tuple[int, int]]:
+    """Each posting of an encoded entry: its article, and where the posting starts in `data`."""
     i, doc = 1, 0
     while i < len(data):
         doc += data[i]
-        count = data[i + 2]
+        yield doc, i
+        i += 3 + data[i + 2]
+
+
+def decode_entry(data: list[int]) -> ranking.Entry:
+    """The inverse of `encode_entry` (search.js has the same)."""
+    entry = ranking.Entry(data[0], [], [], [])
+    for doc, i in _postings_of(data):
         entry.docs.append(doc)
         entry.weights.append(data[i + 1])
-        entry.sections.append(data[i + 3:i + 3 + count])
-        i += 3 + count
+        entry.sections.append(data[i + 3:i + 3 + data[i + 2]])
     return entry
 
 
 def _holds(data: list[int], numbers: set[int]) -> bool:
-    """Whether the encoded entry `data` has a posting of one of the articles `numbers` (what
-    `decode_entry` would find, without building the entry)."""
-    i, doc = 1, 0
-    while i < len(data):
-        doc += data[i]
-        if doc in numbers:
-            return True
-        i += 3 + data[i + 2]
-    return False
+    """Whether the encoded entry `data` has a posting of one of the articles `numbers`, without
+    building the entry."""
+    return any(doc in numbers for doc, _ in _postings_of(data))
 
 
 def read_manifest(folder: Path) -> dict[str, Any]:

@@ -196,7 +196,7 @@ def test_cli_build_prints_a_one_line_summary(make_kb):
                         result.stdout)
 
 
-def test_build_progress_counts_each_stage_of_the_pages(make_kb, monkeypatch):
+def test_build_progress_counts_each_stage_of_the_pages(make_kb):
     stages: list[list[object]] = []
 
     class Recorder:

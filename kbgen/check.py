@@ -16,7 +16,8 @@ from kbgen.articles import (
     is_toc,
     parse_article,
 )
-from kbgen.site.directives import CODE_SPAN, INCLUDE, Verbatim
+from kbgen.site.blocks import Verbatim
+from kbgen.site.directives import CODE_SPAN, INCLUDE
 
 _LINK = re.compile(r"\]\((?P<target>[^)\s#?]+\.md)(?:#[^)\s]*)?(?:\s+\"[^\"]*\")?\)")
 

@@ -23,22 +23,22 @@ from pathlib import Path
 from typing import Any
 
 from kbgen.articles import split_front_matter
+from kbgen.site.blocks import (
+    ALERTS,
+    FENCE,
+    LAYOUT,
+    Verbatim,
+    alert_block,
+    column_body,
+    div_block,
+    layout_ends,
+    layout_html,
+    without_long_comments,
+)
 from kbgen.site.images import described_image, image_attributes, image_markdown
 from kbgen.site.lists import four_space_lists, text_column
 from kbgen.words import counted
 
-_ALERTS = {
-    "note": ("note", None),
-    "tip": ("tip", None),
-    "important": ("info", "Important"),
-    "warning": ("warning", None),
-    "caution": ("danger", "Caution"),
-}
-# `> [!NOTE]`; also as some writers slip: `>![!NOTE]`, and `[!NOTE]` on the line above the quote.
-_ALERT_START = re.compile(
-    r"^(?P<indent>[ \t]*)(?P<quote>>?)[ \t]*!?\[!(?P<kind>[A-Za-z]+)\](?!\()[ \t]*(?P<rest>.*)$")
-_DIV_START = re.compile(r"^(?P<indent>[ \t]*)>[ \t]*\[!div\b[^\]\n]*\][ \t]*$", re.I)
-_QUOTE_LINE = re.compile(r"^(?P<indent>[ \t]*)>[ \t]?(?P<text>.*)$")
 INCLUDE = re.compile(r"\[!INCLUDE\s*\[[^\]]*\]\((?P<path>[^)\s]+)\)\]", re.I)
 _ANY_INCLUDE = re.compile(r"\[!INCLUDE\b", re.I)
 _MALFORMED_INCLUDE = "[!INCLUDE] (not written [!INCLUDE[name](file.md)], so shown as text)"
@@ -58,12 +58,6 @@ CODE_SPAN = re.compile(r"(`+[^`]*`+)")
 # A fence's info string of several plain words ("```Prompt example"): CommonMark takes the first
 # for the language and ignores the rest; SuperFences does not see a fence there at all.
 _INFO_WORDS = re.compile(r"^(?P<opening>[ \t]*(?:`{3,}|~{3,})[ \t]*[\w+#.-]+)[ \t]+[\w ]+$")
-_FENCE = re.compile(r"^[ \t]*(```|~~~)")
-_LAYOUT = re.compile(
-    r"^[ \t]*:::(?P<kind>row-end|row|column-end|column)\b(?P<attributes>(?:(?!:::).)*):::[ \t]*$",
-    re.I)
-_SPAN = re.compile(r"""\bspan\s*=\s*["']?(?P<span>[1-9])\b""", re.I)
-_LIST_ITEM = re.compile(r"^(?:[-*+]|\d+[.)])[ \t]")
 _LEAD = re.compile(r"[ \t]*(?:>[ \t]?)*")
 _MAX_INCLUDE_DEPTH = 4
 # Image directives kbgen renders, except when they are incomplete: say what is missing.
@@ -76,10 +70,11 @@ _UNCLOSED_IMAGE = ":::image (not closed by ::: on the same line)"
 ReadFile = Callable[[str], "str | None"]
 Trace = dict[str, Any]  # {"reads": {path: digest}, "tallied": [[kind, src_path], ...]}
 
-# Changes with the code that rewrites a page (this module and the list pass): a rewrite kept by
-# an earlier build (`rewrite_traced`) is found under a key that holds it.
-REWRITER = hashlib.sha256(Path(__file__).read_bytes()
-                          + (Path(__file__).parent / "lists.py").read_bytes()).hexdigest()[:12]
+# Changes with the code that rewrites a page (this module, its blocks and the list pass): a
+# rewrite kept by an earlier build (`rewrite_traced`) is found under a key that holds it.
+REWRITER = hashlib.sha256(b"".join((Path(__file__).parent / name).read_bytes()
+                                   for name in ("directives.py", "blocks.py", "lists.py"))
+                          ).hexdigest()[:12]
 
 
 
@@ -105,111 +100,9 @@ class KindTally:
         return lines
 
 
-def _alert_block(lines: list[str], start: int) -> tuple[list[str], int] | None:
-    """Turn a `> [!NOTE]` blockquote starting at `start` into an admonition."""
-    match = _ALERT_START.match(lines[start])
-    if not match or match.group("kind").lower() not in _ALERTS:
-        return None
-    indent = match.group("indent")
-    if not match.group("quote"):  # `[!NOTE]` alone, right above a quote at the same indent
-        below = _QUOTE_LINE.match(lines[start + 1]) if start + 1 < len(lines) else None
-        if match.group("rest").strip() or not below or below.group("indent") != indent:
-            return None
-    kind, title = _ALERTS[match.group("kind").lower()]
-    quoted, end = _quoted(lines, start + 1, indent)
-    body = ([match.group("rest")] if match.group("rest").strip() else []) + quoted
-    # One to three spaces in is not inside a list (`kbgen.site.lists` moved those to four), and
-    # an admonition must start at the margin; five to seven in is the item's content a space or
-    # so further (`10. ` takes four), where Python-Markdown would not see an admonition at all.
-    indent = " " * (len(indent.expandtabs(4)) // 4 * 4)
-    head = f'{indent}!!! {kind}' + (f' "{title}"' if title else "")
-    body = four_space_lists("\n".join(body)).split("\n")
-    out = ["", head, ""] + [f"{indent}    {text}" if text.strip() else "" for text in body] + [""]
-    return out, end
-
-
-def _div_block(lines: list[str], start: int) -> tuple[list[str], int] | None:
-    """A DocFX `> [!div class="..."]` quote at `start`: its content, out of the quote (DocFX
-    makes the quote a `<div>` with the class, styling of its own site that kbgen leaves out)."""
-    match = _DIV_START.match(lines[start])
-    if not match:
-        return None
-    indent = match.group("indent")
-    body, end = _quoted(lines, start + 1, indent)
-    return ["", *(f"{indent}{text}" if text.strip() else "" for text in body), ""], end
-
-
-def _quoted(lines: list[str], start: int, indent: str) -> tuple[list[str], int]:
-    """The text of the `>` lines at `indent` from `start` on, up to the first line that is not
-    one or that starts an alert; and the index of that line."""
-    body = []
-    end = start
-    while end < len(lines):
-        quoted = _QUOTE_LINE.match(lines[end])
-        if not quoted or quoted.group("indent") != indent or _ALERT_START.match(lines[end]):
-            break
-        body.append(quoted.group("text"))
-        end += 1
-    return body, end
-
-
 def _video_link(url: str) -> str | None:
     """A Markdown link to a video's player, or None when `url` is not a plain web address."""
     return f"[{_VIDEO_LINK}]({url})" if _VIDEO_URL.fullmatch(url) else None
-
-
-class Verbatim:
-    """Code (fenced) and HTML comments, which every pass leaves as written: code shows syntax as
-    it is, and a comment is nobody's content."""
-
-    def __init__(self) -> None:
-        self.fence: str | None = None
-        self.comment = False
-        self.opened = False  # the last line held opened a fence
-
-    def holds(self, line: str) -> bool:
-        """Whether `line` is code, a fence or a comment (given the lines before it)."""
-        if self.comment:  # a fence in a comment is more of the comment
-            self.comment = "-->" not in line
-            self.opened = False
-            return True
-        in_code = self.fence
-        self.fence = _fence_after(line, self.fence)
-        self.opened = bool(self.fence and not in_code)
-        if in_code or self.fence:
-            return True
-        if line.lstrip().startswith("<!--"):
-            self.comment = "-->" not in line[line.find("<!--") + 4:]
-            return True
-        return False
-
-
-def _without_long_comments(markdown: str) -> str:
-    """`markdown` without the HTML comments that span lines. CommonMark ends such a comment only
-    at its `-->`, across blank lines and inside list items; Python-Markdown shows one indented
-    under a step, or holding a blank line, as text, "<!--" and all. A comment is nobody's content,
-    so it is left out, for a blank line that ends the block before it as the comment did (text
-    after its `-->` stays); a one-line comment stays as written."""
-    out: list[str] = []
-    comment: list[str] = []
-    verbatim = Verbatim()
-    for line in markdown.split("\n"):
-        code = verbatim.fence
-        if not verbatim.holds(line) or code or verbatim.fence:
-            out.append(line)
-            continue
-        comment.append(line)
-        if verbatim.comment:
-            continue  # not closed yet
-        if len(comment) == 1:
-            out.append(line)
-        else:  # a blank line in its place: the comment ended the block before it
-            out.append("")
-            after = line[line.find("-->") + 3:]
-            if after.strip():
-                out.append(comment[0][:len(comment[0]) - len(comment[0].lstrip())] + after.strip())
-        comment = []
-    return "\n".join(out + comment)  # a comment never closed stays as written
 
 
 def _outside_code_spans(line: str, change: Callable[[str], str]) -> str:
@@ -227,76 +120,6 @@ def _continuation(line: str) -> str:
     lead = _LEAD.match(line).group(0)  # type: ignore[union-attr]
     column = text_column(line[len(lead):])
     return lead + " " * column if column else lead
-
-
-def _fence_after(line: str, fence: str | None) -> str | None:
-    """The code fence open after `line` (its marker), given the one open before it."""
-    match = _FENCE.match(line)
-    if not match:
-        return fence
-    return None if fence == match.group(1) else (fence or match.group(1))
-
-
-def _layout_ends(lines: list[str], start: int) -> int | None:
-    """The index of the `:::row-end:::` closing the row at `start`, if the row holds only
-    columns, each closed, and no code fence cuts through it; else None."""
-    column = False
-    fence: str | None = None
-    for index in range(start + 1, len(lines)):
-        fence = _fence_after(lines[index], fence)
-        if fence:
-            continue
-        match = _LAYOUT.match(lines[index])
-        kind = match.group("kind").lower() if match else None
-        if kind is None:
-            if not column and lines[index].strip():
-                return None  # text between columns: no layout DocFX would render either
-        elif kind == "row-end":
-            return None if column else index
-        elif kind == "row" or (kind == "column") == column:
-            return None  # a row in a row, a column in a column, or an end without a start
-        else:
-            column = kind == "column"
-    return None
-
-
-def _column_body(body: list[str]) -> list[str]:
-    """A column's Markdown, moved to the left margin. DocFX writers indent a column's content to
-    show its nesting; as written, four spaces would make it a code block. Each paragraph is
-    dedented by its first line's indent, until a list starts: after it, indentation may be the
-    list's own continuation and is kept."""
-    out: list[str] = []
-    cut, fence, list_seen, block_start = 0, None, False, True
-    for line in textwrap.dedent("\n".join(body)).split("\n"):
-        if not line.strip() and not fence:
-            out.append("")
-            block_start = True
-            continue
-        indent = len(line) - len(line.lstrip())
-        if block_start:
-            cut = 0 if list_seen else indent
-            block_start = False
-        line = line[cut:] if not line[:cut].strip() else line.lstrip()
-        in_code = fence
-        fence = _fence_after(line, fence)
-        if not in_code and not fence and _LIST_ITEM.match(line):
-            list_seen = True
-        out.append(line)
-    return out
-
-
-def _layout_html(line: str) -> list[str]:
-    """The HTML that a layout line (`:::column span="2":::`, ...) opens or closes."""
-    match = _LAYOUT.match(line)
-    assert match is not None
-    kind = match.group("kind").lower()
-    if kind.endswith("-end"):
-        return ["", "</div>", ""]
-    if kind == "row":
-        return ["", '<div class="kb-row" markdown="1">', ""]
-    span = _SPAN.search(match.group("attributes"))
-    grow = f' style="flex-grow: {span.group("span")}"' if span else ""
-    return ["", f'<div class="kb-column" markdown="1"{grow}>', ""]
 
 
 class DirectiveRewriter:
@@ -406,7 +229,7 @@ class DirectiveRewriter:
             kind = match.group("kind").upper()
             if kind == "VIDEO" and (link := _video_link((match.group("argument") or "").strip())):
                 return link
-            where = " (an alert outside a > quote)" if kind.lower() in _ALERTS else ""
+            where = " (an alert outside a > quote)" if kind.lower() in ALERTS else ""
             where = " (without a web address)" if kind == "VIDEO" else where
             self._count(f"[!{kind}]{where}", src_path)
             return ""
@@ -440,7 +263,7 @@ class DirectiveRewriter:
             return None
         end = start + 1
         while end < len(lines) and not _IMAGE_END.match(lines[end]):
-            if _FENCE.match(lines[end]):
+            if FENCE.match(lines[end]):
                 return None
             end += 1
         if end == len(lines):
@@ -454,16 +277,16 @@ class DirectiveRewriter:
                                description.split("\n")), end + 1
 
     def _layout(self, lines: list[str], src_path: str) -> list[str]:
-        """A whole `:::row:::` ... `:::row-end:::`, checked by `_layout_ends`, as HTML blocks."""
-        out = _layout_html(lines[0])
+        """A whole `:::row:::` ... `:::row-end:::`, checked by `layout_ends`, as HTML blocks."""
+        out = layout_html(lines[0])
         body: list[str] = []
         for line in lines[1:]:
-            if _LAYOUT.match(line):
+            if LAYOUT.match(line):
                 if body:
-                    markdown = "\n".join(_column_body(body))
+                    markdown = "\n".join(column_body(body))
                     out.extend(self._lines(markdown, src_path).split("\n"))
                     body = []
-                out.extend(_layout_html(line))
+                out.extend(layout_html(line))
             else:
                 body.append(line)
         return out
@@ -475,7 +298,7 @@ class DirectiveRewriter:
     def rewrite(self, markdown: str, src_path: str) -> str:
         """Return a page's `markdown` with includes in place, lists as CommonMark reads them
         (`kbgen.site.lists`), and alerts and foreign directives handled."""
-        expanded = _without_long_comments(self._expand(markdown, src_path, 0))
+        expanded = without_long_comments(self._expand(markdown, src_path, 0))
         return self._lines(four_space_lists(expanded), src_path)
 
     def _lines(self, markdown: str, src_path: str) -> str:
@@ -490,7 +313,7 @@ class DirectiveRewriter:
                 i += 1
                 continue
             if "[!" in line:
-                block = _alert_block(lines, i) or _div_block(lines, i)
+                block = alert_block(lines, i) or div_block(lines, i)
                 if block:
                     converted, i = block
                     out.extend(self._inline(x, src_path) for x in converted)
@@ -501,8 +324,8 @@ class DirectiveRewriter:
                     out.extend(["", video.group("indent") + link, ""])
                     i += 1
                     continue
-            if ":::row" in line and _LAYOUT.match(line):
-                end = _layout_ends(lines, i)
+            if ":::row" in line and LAYOUT.match(line):
+                end = layout_ends(lines, i)
                 if end is not None:
                     out.extend(self._layout(lines[i:end + 1], src_path))
                     i = end + 1

@@ -10,6 +10,7 @@ from conftest import CORPORA, MKDOCS_YML, article
 
 from kbgen.build import build_site
 from kbgen.paths import state_dir
+from kbgen.search.document import ArticleDoc, Section
 
 STACKFAQ = CORPORA / "stackfaq"
 
@@ -145,3 +146,14 @@ def damage_index(built: BuiltSite, how: str) -> None:
     else:
         for toc in folder.glob("*.toc"):
             toc.write_bytes(b"not an index")
+
+
+def article_doc(number: int, text: str = "") -> ArticleDoc:
+    """A small article of two sections, numbered `number`, for the indexer alone."""
+    return ArticleDoc(
+        id=f"a{number}", url=f"a{number}/", title=f"Article {number}",
+        description="One sentence.", category="general", category_title="General",
+        type="article", type_label="Article",
+        sections=[Section("", "", text or f"Text of article {number}."),
+                  Section("more", "More", "Details.")],
+    )

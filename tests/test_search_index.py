@@ -3,44 +3,27 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import shutil
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import markdown
 import pytest
 from conftest import CORPORA, article
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from search_fixtures import build_kb, build_small_kb, damage_index, write_kb
+from search_fixtures import article_doc, build_kb, build_small_kb, damage_index
 from test_front_matter import kbgen
 
 from kbgen.build import build_site
 from kbgen.errors import SearchError
 from kbgen.search import export as export_module
-from kbgen.search import indexer, parallel, storage
-from kbgen.search.document import ArticleDoc, Section, html_sections
+from kbgen.search import indexer, storage
 from kbgen.search.indexer import build_index
 from kbgen.search.lexicon import Lexicon
 from kbgen.search.searcher import Searcher
-from kbgen.search.snippets import MIN_SECTION_TEXT, TEXT_BUDGET, kept_sections, snippet
 from kbgen.search.storage import index_dir, open_index
 from kbgen.service.search_api import SearcherHolder
-
-
-def _doc(number: int, text: str = "") -> ArticleDoc:
-    return ArticleDoc(
-        id=f"a{number}", url=f"a{number}/", title=f"Article {number}",
-        description="One sentence.", category="general", category_title="General",
-        type="article", type_label="Article",
-        sections=[Section("", "", text or f"Text of article {number}."),
-                  Section("more", "More", "Details.")],
-    )
 
 
 def test_a_build_writes_the_index_beside_the_site_and_the_browser_files_into_it(tmp_path: Path):
@@ -81,76 +64,11 @@ def test_every_build_of_the_same_articles_writes_the_same_search_files(make_kb):
     assert builds[2] == builds[0]
 
 
-def test_sections_come_from_the_rendered_headings_with_their_anchors():
-    html = ('<h1 id="t">Title<a class="headerlink" href="#t">¶</a></h1><p>Intro.</p>'
-            '<h2 id="request">Request a refund<a class="headerlink" href="#request">¶</a></h2>'
-            '<p>Open <b>Orders</b>.</p><script>ignored()</script><h3 id="x">Deeper</h3><p>Text</p>')
-    sections = html_sections(html)
-    assert [(s.anchor, s.heading) for s in sections] == [
-        ("", ""), ("request", "Request a refund"), ("x", "Deeper")]
-    assert sections[1].text == "Open Orders."
-    assert "ignored" not in " ".join(s.text for s in sections)
-
-
-def test_a_wrapped_line_goes_on_and_a_table_cell_is_set_off_in_a_snippet():
-    html = ("<p>Set the <b>Posting Date</b>\nfield before you post\nthe journal.</p>"
-            "<table><tr><th>Field</th><th>Description</th></tr>"
-            "<tr><td>Posting Date</td><td>The date the entry is posted on.</td></tr></table>")
-    (section,) = html_sections(html)
-    assert section.text == ("Set the Posting Date field before you post the journal.\n"
-                            "Field\nDescription\nPosting Date\nThe date the entry is posted on.")
-    assert snippet(section.text, {"post"}) == (
-        "Set the Posting Date field before you post the journal. Field · Description · "
-        "Posting Date · The date the entry is posted on.")
-
-
-def test_an_admonition_title_introduces_its_text():
-    html = ('<div class="admonition note"><p class="admonition-title">Note</p>'
-            "<p>Don't create VAT periods by hand.</p></div>"
-            '<div class="admonition tip"><p class="admonition-title">Why?</p><p>Speed.</p></div>')
-    (section,) = html_sections(html)
-    assert snippet(section.text, {"vat"}) == "Note: Don't create VAT periods by hand. Why? Speed."
-
-
-@pytest.mark.parametrize("alternate", [True, False])
-def test_each_content_tab_label_introduces_its_own_tab(alternate: bool):
-    # Material's markup puts a set's labels together before the tabs; run together they read
-    # "LinuxmacOSWindows", and no label stood next to its command.
-    source = ('=== "Linux"\n\n    Run `ss -ltnp`.\n\n=== "macOS"\n\n    Run `lsof -nP`.\n\n'
-              '=== "Windows"\n\n    === "PowerShell"\n\n        Run `Get-NetTCPConnection`.\n\n'
-              '    === "cmd"\n\n        Run `netstat -ano`.\n\nThen stop it.\n')
-    html = markdown.markdown(source, extensions=["pymdownx.tabbed", "pymdownx.superfences"],
-                             extension_configs={"pymdownx.tabbed": {"alternate_style": alternate}})
-    assert ("tabbed-labels" in html) is alternate
-    (section,) = html_sections(html)
-    assert section.text == ("Linux:\nRun ss -ltnp.\nmacOS:\nRun lsof -nP.\nWindows:\n"
-                            "PowerShell:\nRun Get-NetTCPConnection.\ncmd:\nRun netstat -ano.\n"
-                            "Then stop it.")
-    assert snippet(section.text, {"lsof"}) == (
-        "… macOS: Run lsof -nP. Windows: PowerShell: Run Get-NetTCPConnection. cmd: Run "
-        "netstat -ano. Then stop it.")
-
-
-def test_a_snippet_starts_at_its_sentence_when_that_is_near():
-    text = ("Opening words. " * 20 + "Customers who pay late get a reminder. "
-            + "Closing words follow here. " * 20)
-    assert snippet(text, {"remind"}, size=12) == (
-        "… Customers who pay late get a reminder. Closing words follow here. Closing …")
-    far = "Opening words. " * 20 + " ".join(["word"] * 30) + " reminder " + "end " * 30
-    assert snippet(far, {"remind"}, size=8).startswith("… word word word reminder end")
-
-
-def test_terminal_table_borders_are_not_text():
-    html = ("<h2 id='out'>Output</h2><pre><code>┏━━━━━━━┳━━━━━━━┓\n┃ Title ┃ Score ┃\n"
-            "┡━━━━━━━╇━━━━━━━┩\n│ Refunds │ 4.2 │\n└───────┴───────┘</code></pre>")
-    assert html_sections(html)[1].text == "Title Score\nRefunds 4.2"
-
-
 def test_rebuilding_reindexes_only_the_articles_that_changed(tmp_path: Path):
-    docs = [_doc(n) for n in range(5)]
+    docs = [article_doc(n) for n in range(5)]
     assert build_index(tmp_path, docs, []).indexed == 5
     assert build_index(tmp_path, docs, []).indexed == 0
-    docs[2] = _doc(2, "Completely new wording about invoices.")
+    docs[2] = article_doc(2, "Completely new wording about invoices.")
     stats = build_index(tmp_path, docs[:4], [])
     assert (stats.indexed, stats.removed) == (1, 1)
     with Searcher(tmp_path) as searcher:
@@ -160,40 +78,8 @@ def test_rebuilding_reindexes_only_the_articles_that_changed(tmp_path: Path):
             r["id"] != "a4" for r in searcher.search("article 4")["results"])
 
 
-def test_many_changed_articles_are_indexed_by_two_processes_as_one_would(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)  # five articles: two processes anyway
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    docs = [_doc(n) for n in range(5)]
-    assert build_index(tmp_path, docs, []).indexed == 5
-    docs[2] = _doc(2, "Completely new wording about invoices.")
-    stats = build_index(tmp_path, docs[:4], [])  # an update: one replaced, one removed
-    assert (stats.indexed, stats.removed) == (1, 1)
-    assert not multiprocessing.active_children()
-    with Searcher(tmp_path) as searcher:
-        assert searcher.search("invoices")["results"][0]["id"] == "a2"
-        assert searcher.lexicon.n == 4
-        # Their sections too, which the indexing processes work out from each article.
-        assert {r["section"] for r in searcher.search("details")["results"]} == {"More"}
-
-
-def test_indexing_that_fails_on_many_articles_ends_its_processes(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    build_index(tmp_path, [_doc(1)], [])
-    docs = [_doc(n) for n in range(450)]  # enough for two processes
-    revisions = [doc.revision() for doc in docs]
-    docs[150].tags = [lambda: None]  # type: ignore[list-item]  # the second batch can't be sent
-    with pytest.raises(Exception, match="pickle"):
-        build_index(tmp_path, docs, [], revisions=revisions)
-    assert not multiprocessing.active_children()
-    assert not list(tmp_path.glob("search.new-*"))
-    with Searcher(tmp_path) as searcher:
-        assert [d.id for d in searcher.lexicon.docs] == ["a1"]
-
-
 def test_a_killed_builds_half_written_index_is_removed_by_the_next(tmp_path: Path):
-    build_index(tmp_path, [_doc(1)], [])
+    build_index(tmp_path, [article_doc(1)], [])
     # What a build killed while writing leaves: a copy of the index named after its process.
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True).stdout.strip()
@@ -201,21 +87,21 @@ def test_a_killed_builds_half_written_index_is_removed_by_the_next(tmp_path: Pat
     shutil.copytree(tmp_path / "search", killed)
     alive = tmp_path / f"search.new-{os.getppid()}"  # a build still running: left alone
     alive.mkdir()
-    build_index(tmp_path, [_doc(1), _doc(2)], [])
+    build_index(tmp_path, [article_doc(1), article_doc(2)], [])
     assert not killed.exists()
     assert alive.is_dir()
 
 
 def test_a_failed_build_leaves_the_previous_index_whole(tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch):
-    build_index(tmp_path, [_doc(1)], [])
+    build_index(tmp_path, [article_doc(1)], [])
 
     def explode(*args: object) -> None:
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(indexer, "_update", explode)
     with pytest.raises(RuntimeError):
-        build_index(tmp_path, [_doc(1), _doc(2)], [])
+        build_index(tmp_path, [article_doc(1), article_doc(2)], [])
     assert not list(tmp_path.glob("search.new-*"))
     with Searcher(tmp_path) as searcher:
         assert [d.id for d in searcher.lexicon.docs] == ["a1"]
@@ -235,138 +121,6 @@ def test_an_export_shared_with_a_second_process_writes_the_same_files(
         ix.close()
         written.append({p.relative_to(target): p.read_bytes() for p in target.rglob("*.json")})
     assert written[0] == written[1] and len(written[0]) > 10
-
-
-def _published(site: Path) -> dict[Path, bytes]:
-    folder = site / "assets" / "kbgen" / "search"
-    return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-
-
-def test_a_first_index_begun_while_pages_convert_is_the_one_written_after_them(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    after = build_small_kb(tmp_path / "after")
-    finished: list[object] = []
-    finish = parallel.IndexAhead.finish
-
-    def recorded(self: parallel.IndexAhead, *args: object) -> object:
-        finished.append(finish(self, *args))  # type: ignore[arg-type]
-        return finished[-1]
-
-    monkeypatch.setattr(parallel.IndexAhead, "finish", recorded)
-    ended: list[bool] = []  # whether the index was still unfinished when the pages were done
-    end = parallel.IndexAhead.end
-    monkeypatch.setattr(parallel.IndexAhead, "end",
-                        lambda self: (ended.append(not finished), end(self))[1])
-    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)  # six articles: begin ahead anyway
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    ahead = build_small_kb(tmp_path / "ahead")
-    assert finished == [True]  # it was begun, and used
-    assert ended == [True]  # and finished by its processes while the pages were laid out
-    assert _published(ahead.site) == _published(after.site)
-    assert not list(ahead.state.glob("search.new-*")) and not multiprocessing.active_children()
-    # A second build has an index to update: nothing is begun ahead of the pages.
-    build_site(ahead.config, site_dir=str(ahead.site))
-    assert len(finished) == 1
-    with Searcher(ahead.state) as searcher:
-        assert searcher.search("money back")["results"][0]["id"] == "billing/refunds"
-
-
-def test_an_index_begun_ahead_is_dropped_when_the_build_ends_with_other_articles(
-        tmp_path: Path):
-    docs = [_doc(n) for n in range(150)]  # more than a batch: an indexing process starts
-    ahead = parallel.IndexAhead(tmp_path)
-    for doc in docs[:149]:
-        ahead.add(doc, doc.revision())
-    assert multiprocessing.active_children()
-    stats = build_index(tmp_path, docs, [], ahead=ahead)  # one more than it was given
-    assert (stats.articles, stats.indexed) == (150, 150)
-    assert not list(tmp_path.glob("search.new-*")) and not multiprocessing.active_children()
-    with Searcher(tmp_path) as searcher:
-        assert searcher.lexicon.n == 150
-
-
-def test_an_article_after_the_end_drops_the_index_begun_ahead(tmp_path: Path):
-    docs = [_doc(n) for n in range(150)]
-    ahead = parallel.IndexAhead(tmp_path)
-    for doc in docs[:149]:
-        ahead.add(doc, doc.revision())
-    ahead.end()  # what the plugin's on_env does: the processes write their segments
-    ahead.add(docs[149], docs[149].revision())  # too late for them
-    assert not multiprocessing.active_children()
-    stats = build_index(tmp_path, docs, [], ahead=ahead)
-    assert (stats.articles, stats.indexed) == (150, 150)
-    with Searcher(tmp_path) as searcher:
-        assert searcher.lexicon.n == 150
-
-
-def test_a_failed_build_ends_the_indexing_it_began(tmp_path: Path):
-    ahead = parallel.IndexAhead(tmp_path)
-    for n in range(150):
-        ahead.add(_doc(n), _doc(n).revision())
-    assert multiprocessing.active_children()
-    ahead.stop()  # what the plugin's on_build_error does, through SearchBuilder.stop
-    assert not multiprocessing.active_children()
-    assert not list(tmp_path.glob("search.new-*")) and not index_dir(tmp_path).exists()
-
-
-def test_a_build_that_fails_among_its_pages_ends_the_indexing_it_began(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    articles = {f"general/topic-{n:03}.md": article(f"Topic {n}", body=f"Text about {n}.")
-                for n in range(130)}  # pages in alphabetical order: 120 indexed, then the failure
-    config = write_kb(tmp_path, articles)
-    (tmp_path / "boom.py").write_text(
-        "def on_page_markdown(markdown, page, **kwargs):\n"
-        "    if page.file.src_uri.endswith('topic-120.md'):\n"
-        "        raise RuntimeError('a hook failed')\n", encoding="utf-8")
-    config.write_text(config.read_text("utf-8") + "hooks:\n  - boom.py\n", encoding="utf-8")
-    started = []
-    start = parallel.IndexAhead.start
-    monkeypatch.setattr(parallel.IndexAhead, "start", classmethod(
-        lambda cls, *args: started.append(start(*args)) or started[-1]))
-    with pytest.raises(RuntimeError, match="a hook failed"):
-        build_site(config, site_dir=str(tmp_path / "site"))
-    assert started and started[0] is not None and started[0].revisions  # it had begun
-    assert not multiprocessing.active_children()
-    state = tmp_path / ".kbgen"
-    assert not list(state.glob("search.new-*")) and not index_dir(state).exists()
-
-
-_KILLED_BUILD = """
-import multiprocessing, os, sys
-from pathlib import Path
-from kbgen.search import parallel
-from kbgen.search.document import ArticleDoc, Section
-ahead = parallel.IndexAhead(Path(sys.argv[1]))
-for n in range(150):
-    doc = ArticleDoc(id=f"a{n}", url=f"a{n}/", title=f"Article {n}", description="One.",
-                     category="general", category_title="General", type="article",
-                     type_label="Article", sections=[Section("", "", f"Text {n}.")])
-    ahead.add(doc, doc.revision())
-print(" ".join(str(child.pid) for child in multiprocessing.active_children()), flush=True)
-os._exit(1)  # as a build killed outright does: no clean-up at all
-"""
-
-
-def test_indexing_processes_end_when_the_build_is_killed(tmp_path: Path):
-    done = subprocess.run([sys.executable, "-c", _KILLED_BUILD, str(tmp_path)],
-                          capture_output=True, text=True, timeout=60, check=False)
-    children = [int(pid) for pid in done.stdout.split()]
-    assert children, done.stderr
-    deadline = time.monotonic() + 10
-    while any(map(_running, children)) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not [pid for pid in children if _running(pid)]
-
-
-def _running(pid: int) -> bool:
-    """Whether the process is there and not a zombie (ended, not yet reaped)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state != "Z"
 
 
 def test_a_missing_index_says_to_build_first(tmp_path: Path):
@@ -438,37 +192,6 @@ def _kept_rows(state: Path) -> set[str]:
         db.close()
 
 
-def test_two_indexing_processes_give_the_same_answers_as_one(make_kb, tmp_path: Path,
-                                                             monkeypatch):
-    """A first build of a large help center indexes in two processes; nothing may change."""
-    topics = ["refund", "invoice", "password", "parcel", "address", "coupon", "receipt", "login"]
-    files = {
-        f"{topics[i % 8]}s/article-{i}.md": article(
-            f"{topics[i % 8].title()} question {i}", f"About {topics[i % 8]} case {i}.",
-            body=f"## Steps\n\nTo fix the {topics[i % 8]} problem number {i}, open settings "
-                 f"and choose {topics[(i * 3) % 8]}.\n\n## Details\n\nMore about "
-                 f"{topics[(i + 1) % 8]} and case {i * 7}.\n")
-        for i in range(160)
-    }
-    questions = ["how do I get a refund", "reset my password", "where is my parcel",
-                 "coupon problem 12", "change the address in settings", "invoice case 35"]
-
-    def build_and_answer(name: str) -> tuple[Path, list[set[tuple[str, float]]]]:
-        kb = make_kb(files, root=tmp_path / name)
-        build_site(kb / "mkdocs.yml")
-        with Searcher(kb / ".kbgen") as searcher:
-            return kb, [{(r["url"], round(r["score"], 6)) for r in searcher.search(q)["results"]}
-                        for q in questions]
-
-    monkeypatch.setattr(parallel, "PARALLEL_FROM", 10**9)
-    _, single = build_and_answer("one")
-    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
-    kb, together = build_and_answer("two")
-    assert len(list((kb / ".kbgen" / "search").glob("*.seg"))) == 2
-    assert all(single), "a question found nothing: the comparison would prove little"
-    assert together == single
-
-
 def test_the_python_search_reads_compiled_postings_from_the_export_exactly_as_whoosh_gives_them(
         tmp_path: Path):
     built = build_small_kb(tmp_path)
@@ -534,54 +257,6 @@ def test_search_goes_on_from_whoosh_when_the_export_disappears_under_it(tmp_path
         shutil.rmtree(built.state / "search-export" / "t")
         assert searcher.search("refund")["results"][0]["id"] == "billing/refunds"
         assert searcher.lexicon.precompiled is None
-
-
-def _long_section_article() -> str:
-    filler = " ".join(f"Step {n} of the checklist covers the quarterly review meeting agenda."
-                      for n in range(1, 5))
-    sections = "\n\n".join(f"## Part {n}\n\nShort notes about part {n}." for n in range(1, 8))
-    return ("---\ntitle: Cross out text with strikethrough\ndescription: Mark words as removed.\n"
-            f"---\n\nIntro.\n\n## Formatting\n\n{filler} Wrap the words in two tildes for "
-            f"strikethrough. {filler}\n\n{sections}\n")
-
-
-def test_the_browser_keeps_the_sentences_of_a_long_section_that_carry_the_title_words(
-        tmp_path: Path):
-    built = build_kb(tmp_path, {"guides/strike.md": _long_section_article()})
-    files = built.site / "assets" / "kbgen" / "search" / "d"
-    (kept,) = [json.loads(p.read_text("utf-8")) for p in files.glob("*.json")]
-    formatting = next(text for anchor, _, text in kept["s"] if anchor == "formatting")
-    # Nine sections share the article's text budget; the sentence a search for the title finds
-    # is kept, though it comes after more than a share of other text.
-    assert "Wrap the words in two tildes for strikethrough." in formatting
-    assert len(formatting) <= MIN_SECTION_TEXT + 4
-    assert "… Wrap" in formatting and formatting.endswith(" …")  # where text was left out
-    with Searcher(built.state) as searcher:
-        (found,) = searcher.search("strikethrough")["results"]
-    assert "strikethrough" in found["snippet"]
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.text(min_size=1, max_size=120), min_size=1, max_size=12),
-       st.integers(min_value=1, max_value=12))
-def test_the_text_kept_for_the_browser_is_pieces_of_the_section_in_order_within_its_share(
-        sentences: list[str], count: int):
-    text = " ".join(sentences)
-    sections = [[f"s{n}", f"Heading {n}", text] for n in range(count)]
-    share = max(MIN_SECTION_TEXT, TEXT_BUDGET // count)
-    for (_, _, original), (_, _, kept) in zip(sections, kept_sections("A title", sections),
-                                              strict=True):
-        if len(original) <= share:
-            assert kept == original
-            continue
-        assert len(kept) <= share + 4
-        at = 0
-        for piece in kept.split("…"):
-            piece = piece.strip()
-            found = original.find(piece, at)
-            assert found >= 0, (piece, original)
-            at = found + len(piece)
-
 
 
 GUIDES = {f"guides/g{n}.md": article(

@@ -6,11 +6,13 @@ from the index: Python and JavaScript then compute bit-identical scores.
 
 A query is a list of clauses (one per word); a clause matches through alternatives (the word
 itself, its synonyms, a spelling correction, a compound such as "git hub" -> "github"), and the
-best alternative counts. Not every clause has to match: the sum is multiplied by the square of
-the matched share of the query ("OR with a coordination bonus"). An article whose title holds
-every word the query matched through, or whose `queries` front matter (searches the writer says
-it answers) does, scores TITLE_BONUS more. Quoted phrases must match. Last, a
-score is multiplied by its article's boost (front matter `search: {boost: N}`).
+best alternative counts. Not every clause has to match: the sum is multiplied by
+(1 - COORD) + COORD * the matched share of the query, each word counting by its weight times the
+idf of its rarest term ("OR with a coordination bonus"). An article whose title holds every word
+of the query that the help center has (a word no article holds weighs nothing), or whose
+`queries` front matter (searches the writer says it answers) does, scores TITLE_BONUS more.
+Quoted phrases must match. Last, a score is multiplied by its article's boost (front matter
+`search: {boost: N}`).
 """
 
 from __future__ import annotations

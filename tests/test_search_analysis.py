@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from search_fixtures import STACKFAQ, BuiltSite, build_small_kb
 from site_server import static_server
 
-from kbgen.search import ranking
+from kbgen.search import spelling
 from kbgen.search.analysis import MAX_LENGTH, MIN_LENGTH, STOPWORDS, stem, terms, words
 from kbgen.search.query import parse_query
 
@@ -71,15 +71,15 @@ def test_quotes_make_phrases_only_when_closed():
 @given(st.text(alphabet="abcdef", max_size=8), st.text(alphabet="abcdef", max_size=8))
 @settings(max_examples=300)
 def test_edit_distance_is_symmetric_and_bounded(a: str, b: str):
-    distance = ranking.edit_distance(a, b, 2)
-    assert distance == ranking.edit_distance(b, a, 2)
+    distance = spelling.edit_distance(a, b, 2)
+    assert distance == spelling.edit_distance(b, a, 2)
     assert (distance == 0) == (a == b)
     assert distance <= 3
 
 
 def test_edit_distance_counts_a_transposition_as_one():
-    assert ranking.edit_distance("recieve", "receive", 2) == 1
-    assert ranking.edit_distance("pasword", "password", 2) == 1
+    assert spelling.edit_distance("recieve", "receive", 2) == 1
+    assert spelling.edit_distance("pasword", "password", 2) == 1
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from typing import Any
 
 from kbgen.articles import ARTICLE_TYPES
 from kbgen.errors import FilterError, SearchError
-from kbgen.search import ranking
+from kbgen.search import ranking, spelling
 from kbgen.search.analysis import stem
 from kbgen.search.build import EXPORT_DIR
 from kbgen.search.export import ExportedPostings
@@ -105,7 +105,7 @@ class Searcher:
             "query": query,
             "results": results,
             "total": total,
-            "did_you_mean": ranking.did_you_mean(fixes, query),
+            "did_you_mean": spelling.did_you_mean(fixes, query),
         }
 
     def _rank(self, plan: Plan, category: str | None, type: str | None,
@@ -117,11 +117,11 @@ class Searcher:
         entries = {t: lexicon.entry(t) for t in ranking.needed_terms(plan, self.synonyms)}
         corrections: dict[str, list[tuple[str, int]]] = {}
         completions: dict[str, list[str]] = {}
-        for word, rarity in ranking.doubtful_words(plan, entries).items():
-            corrections[word] = ranking.fuzzy_candidates(word, lexicon.words_like(word), rarity)
+        for word, rarity in spelling.doubtful_words(plan, entries).items():
+            corrections[word] = spelling.fuzzy_candidates(word, lexicon.words_like(word), rarity)
         if plan.prefix:  # the last word may be the start of a longer one, known or not
             last = plan.words[-1]
-            completions[last] = ranking.prefix_candidates(last, lexicon.words_like(last))
+            completions[last] = spelling.prefix_candidates(last, lexicon.words_like(last))
         for found in [*corrections.values()]:
             for other, _ in found:
                 entries.setdefault(stem(other), lexicon.entry(stem(other)))
@@ -136,7 +136,7 @@ class Searcher:
                 keep = matching if keep is None else keep & matching
         clauses = ranking.build_clauses(plan, entries, self.synonyms, corrections, completions)
         hits, total = ranking.rank(clauses, entries, keep, limit, self._boosts)
-        return hits, total, ranking.likeliest_corrections(plan, corrections, entries)
+        return hits, total, spelling.likeliest_corrections(plan, corrections, entries)
 
     def _explain(self, hit: ranking.Hit) -> dict[str, Any]:
         """How each query word matched `hit` (as itself, a synonym, a compound, a typo's fix or

@@ -1,6 +1,6 @@
 // kbgen: spelling in the browser search: typo candidates, completions of a word still being typed,
-// and "did you mean". Mirrors the spelling half of kbgen/search/ranking.py, as search-engine.js
-// mirrors the rest.
+// and "did you mean". Mirrors kbgen/search/spelling.py, as search-engine.js mirrors
+// kbgen/search/ranking.py.
 import { stem } from "./porter.js";
 import { K, unique } from "./shared.js";
 
@@ -60,7 +60,7 @@ export function prefixCandidates(word, vocabulary) {
   return found.slice(0, K.PREFIX_CANDIDATES).map(([other]) => other);
 }
 
-// Words that may be typos, with how many articles have their term (ranking.py `doubtful_words`).
+// Words that may be typos, with how many articles have their term (spelling.py `doubtful_words`).
 export function doubtfulWords(plan, entries) {
   const found = new Map();
   for (const word of plan.words) {
@@ -71,7 +71,7 @@ export function doubtfulWords(plan, entries) {
   return found;
 }
 
-// ranking.py `likeliest_corrections`: among the closest candidates, the one found in the most
+// spelling.py `likeliest_corrections`: among the closest candidates, the one found in the most
 // articles that contain the query's other words, or the commonest fix of another misspelt word.
 export function likeliestCorrections(plan, corrections, entries, fillerSet) {
   const docs = (term) => {

@@ -66,6 +66,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
 
     @event_priority(100)  # First: Material's search must be switched off before it sets up.
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        """Check the theme, add the Markdown extensions and theme overrides kbgen needs, switch
+        off Material's search, and start the build's state afresh."""
         if not self.config.enabled:
             return None
         if config.theme.name != "material":
@@ -100,6 +102,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         return config
 
     def on_build_error(self, *, error: Exception) -> None:
+        """Stop the indexing begun and leave the page cache as the last whole build left it."""
         self.search.stop()
         if self.link_filter is not None:
             self.link_filter.remove()
@@ -109,6 +112,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
 
     @event_priority(50)  # Early: later plugins should see only the articles that will be built.
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        """Read and check every article's front matter; leave out snippets, drafts and articles
+        that cannot be built; add the home and category landing pages."""
         if not self.config.enabled:
             return None
         docs_dir = Path(config.docs_dir)
@@ -195,6 +200,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             log.warning(f"{problem} ({outcome})")
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
+        """The site's navigation: the home page and each category's landing page."""
         if not self.config.enabled:
             return None
         # The whole-site nav would be rendered into every page; keep home and categories only.
@@ -213,6 +219,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
+        """Rewrite the alerts, includes and DocFX directives Python-Markdown does not know (kept
+        from the last build while unchanged); a landing page gets its template."""
         if not self.config.enabled:
             return None
         self._progress("Converting Markdown")
@@ -240,6 +248,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext | None:
+        """Give the templates kbgen's part of the page: breadcrumbs, category navigation, the
+        article's metadata and what its scripts read."""
         if not self.config.enabled:
             return None
         self._progress("Rendering pages")
@@ -259,6 +269,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
+        """Hand the article's HTML to the search index; describe its images; put its description
+        under its title."""
         if not self.config.enabled:
             return None
         html = describe_images(html)
@@ -275,6 +287,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         return html
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        """Every page is converted: the indexing processes may finish while pages are laid out."""
         if not self.config.enabled:
             return None
         if self.config.search:
@@ -289,6 +302,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         progress.current().advance()
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Warn once per kind of directive left out and of broken link, record the articles
+        built, close the page cache and write the search index."""
         if not self.config.enabled:
             return
         lines = self.tally.summary()

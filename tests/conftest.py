@@ -128,3 +128,17 @@ def site(built) -> Iterator[str]:
 
     with static_server(built.site) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The sample help center (docs/, which is kbgen's own documentation), built strictly and
+    served as a static host would."""
+    from site_server import static_server
+
+    from kbgen.build import build_site
+
+    site = tmp_path_factory.mktemp("sample") / "site"
+    build_site(ROOT / "mkdocs.yml", strict=True, site_dir=str(site))
+    with static_server(site) as url:
+        yield url

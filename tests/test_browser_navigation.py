@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, article
+from conftest import article
 from site_server import static_server
 
 from kbgen.build import build_site
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    site = tmp_path_factory.mktemp("sample") / "site"
-    build_site(ROOT / "mkdocs.yml", strict=True, site_dir=str(site))
-    with static_server(site) as url:
-        yield url
 
 
 def test_category_page_then_article(browser, sample_site, artifacts: Path):

@@ -137,9 +137,10 @@ class SearchBox {
   show(results, metaHtml, words = "") {
     this.meta.innerHTML = metaHtml;
     this.list.innerHTML = results.map((r, i) => html`
-      <li class="md-search-result__item kb-search__item" role="option" id="${this.list.id}-${i}" aria-selected="false">
+      <li class="md-search-result__item kb-search__item" role="none">
         <a href="${escape(highlighted(siteUrl(r.url), words))}" data-kb-url="${escape(siteUrl(r.url))}"
-           class="md-search-result__link" tabindex="-1" data-kb-result>
+           class="md-search-result__link" tabindex="-1" data-kb-result
+           role="option" id="${this.list.id}-${i}" aria-selected="false">
           <article class="md-search-result__article md-typeset">
             <div class="kb-search__tags"><span class="kb-badge kb-badge--${escape(r.type)}">${escape(r.type_label)}</span>
               <span class="kb-search__category">${escape(r.category_title)}</span></div>
@@ -168,7 +169,7 @@ class SearchBox {
     this.active = items.length ? Math.max(-1, Math.min(index, items.length - 1)) : -1;
     items.forEach((item, i) => {
       item.setAttribute("aria-selected", String(i === this.active));
-      item.classList.toggle("kb-search__item--active", i === this.active);
+      item.parentElement.classList.toggle("kb-search__item--active", i === this.active);
     });
     if (this.active >= 0) {
       this.input.setAttribute("aria-activedescendant", items[this.active].id);

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 VIEWS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
-def _violations(axe: Axe, page: object) -> list[str]:
+def axe_violations(axe: Axe, page: object) -> list[str]:
     """What axe finds wrong on the page as it is now, a line per rule, naming a few elements."""
     # Colours are read once the page is still: a search box opening is a transition.
     page.wait_for_function(  # type: ignore[attr-defined]
@@ -42,27 +42,27 @@ def test_pages_feedback_and_search_pass_axe(browser, sample_site: str, view: str
     found: dict[str, list[str]] = {}
 
     page.goto(sample_site)
-    found["home"] = _violations(axe, page)
+    found["home"] = axe_violations(axe, page)
     page.locator(".kb-hero [data-kb-search-input]").fill("publish from ci")
     page.locator("#kb-hero-results [role=option]").first.wait_for()
-    found["home page search"] = _violations(axe, page)
+    found["home page search"] = axe_violations(axe, page)
     page.goto(sample_site + "feedback/")
-    found["category"] = _violations(axe, page)
+    found["category"] = axe_violations(axe, page)
     page.goto(sample_site + "feedback/faq/")
-    found["article"] = _violations(axe, page)
+    found["article"] = axe_violations(axe, page)
     page.get_by_role("button", name="No").click()
     page.get_by_label("Tell us more (optional)").wait_for()
-    found["feedback form"] = _violations(axe, page)
+    found["feedback form"] = axe_violations(axe, page)
 
     box = _open_search(page, view)
     box.fill("serch feedbak")
     page.locator("[data-kb-search] [data-kb-suggestion]").wait_for()
     page.locator("#kb-search-results [role=option]").first.wait_for()
-    found["search with did you mean"] = _violations(axe, page)
+    found["search with did you mean"] = axe_violations(axe, page)
     box.fill("xylophone zebra")
     meta = page.locator("[data-kb-search] [data-kb-search-meta]")
     meta.get_by_text("No articles match").wait_for()
-    found["search that finds nothing"] = _violations(axe, page)
+    found["search that finds nothing"] = axe_violations(axe, page)
     page.close()
 
     problems = {where: lines for where, lines in found.items() if lines}

@@ -9,7 +9,9 @@ import time
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from click.testing import CliRunner
+from test_browser_accessibility import axe_violations
 
 from kbgen.cli import main
 from kbgen.errors import KbgenError
@@ -140,6 +142,19 @@ def test_every_format(db: str) -> None:
     assert "<script>alert" not in html and "&lt;script&gt;alert(" in html
     assert "&lt;Acme&gt;" in html and html.count("<svg") == 2
     assert "http://" not in html.replace("http://www.w3.org", "") and "https://" not in html
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_html_report_passes_axe(db: str, browser, tmp_path: Path, scheme: str) -> None:
+    with open_store(db) as store:
+        report = build_report(store, 0.0)
+    dashboard = tmp_path / "report.html"
+    dashboard.write_text(render(report, "html", site_name="Acme"), encoding="utf-8")
+    page = browser.new_page(color_scheme=scheme)
+    page.goto(dashboard.as_uri())
+    assert axe_violations(Axe(), page) == []
+    page.close()
 
 
 def test_cli_report_writes_html_and_errors_are_one_line(db: str, tmp_path: Path) -> None:

@@ -145,7 +145,7 @@ def as_html(report: Report, site_name: str = "Help center", base_url: str = "") 
 <meta http-equiv="Content-Security-Policy"
   content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <title>Feedback report · {escape(site_name)}</title><style>{_CSS}</style></head>
-<body>
+<body><main>
 <h1>Feedback report · {escape(site_name)}</h1>
 <p class="muted">{escape(period(report))} · generated {_when(report.generated)}</p>
 <div class="cards">{cards}</div>
@@ -163,5 +163,5 @@ the 95% Wilson interval), so three “No” votes do not outrank three hundred.<
 {_searches(report.top_searches, "No searches logged in this period.")}
 <h2>All articles</h2>
 {_all_articles(report, base_url) if report.articles else "<p class='muted'>No votes yet.</p>"}
-</body></html>
+</main></body></html>
 """

@@ -154,6 +154,24 @@ def test_rebuilding_the_site_after_an_edit_finds_the_new_words(tmp_path: Path):
     assert top["url"] == "shipping/track-order/#customs"
 
 
+def test_a_rebuild_forgets_the_spelling_words_of_the_text_it_replaced(tmp_path: Path):
+    # Whoosh only marks a replaced article deleted: its words stayed in the spelling counts.
+    others = {f"animals/{name}.md": article(name.title(), body=f"{name.title()} walk on hills.\n")
+              for name in ("alpacas", "goats", "sheep")}
+    build_kb(tmp_path / "rebuilt", {**others, "animals/llamas.md": article(
+        "Llamas", body="The zeppelin carries llamas over the hills.\n")})
+    after = {**others, "animals/llamas.md": article("Llamas", body="Llamas walk on hills.\n")}
+    rebuilt = build_kb(tmp_path / "rebuilt", after)
+    fresh = build_kb(tmp_path / "fresh", after)
+    with Searcher(rebuilt.state) as searcher:
+        answer = searcher.search("zepelin")
+    assert answer["did_you_mean"] is None and answer["total"] == 0
+    words = [site / "assets/kbgen/search/v" for site in (rebuilt.site, fresh.site)]
+    assert sorted(p.name for p in words[0].iterdir()) == sorted(p.name for p in words[1].iterdir())
+    for path in words[0].iterdir():  # the words and how many articles have each, as from scratch
+        assert path.read_text() == (words[1] / path.name).read_text(), path.name
+
+
 def test_a_dirty_build_keeps_the_articles_it_did_not_render(tmp_path: Path):
     # `mkdocs build --dirty` (and `mkdocs serve --dirty`) render only the files changed since the
     # last build: the index kept the edited article alone, and search found nothing else.

@@ -188,9 +188,15 @@ class Lexicon:
             minimum = 1 if self.n < SMALL_INDEX else 2
             frequencies: dict[str, int] = {}
             for leaf, _ in self._leaves:  # Whoosh's merge of the segments' words costs more
+                # A segment's counts take in the articles a rebuild replaced or removed (Whoosh
+                # only marks them deleted): there, the live articles are counted.
+                deletions = leaf.has_deletions()
                 for raw, info in leaf.iter_field("spell"):
-                    word = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-                    frequencies[word] = frequencies.get(word, 0) + info.doc_frequency()
+                    count = (sum(1 for _ in leaf.postings("spell", raw).all_ids()) if deletions
+                             else info.doc_frequency())
+                    if count:
+                        word = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+                        frequencies[word] = frequencies.get(word, 0) + count
             groups: dict[str, list[tuple[str, int]]] = {}
             for word in sorted(frequencies):
                 if frequencies[word] >= minimum:

@@ -211,6 +211,11 @@ def parse_article(src_path: str, data: bytes, shown_as: str | None = None) -> Pa
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         problem(line, f"front matter is not valid YAML ({reason}); check quoting and indentation")
         return ParsedFile(None, problems)
+    except (ValueError, TypeError, OverflowError) as exc:  # a date that does not exist, `!!int x`
+        line, key, text = _unreadable_value(raw)
+        problem(line, f"{key}: {text!r} is not a value YAML can read ({exc}); write a real date "
+                "as YYYY-MM-DD, or put the value in quotes to keep it as text")
+        return ParsedFile(None, problems)
     if not isinstance(meta, dict):
         problem(2, "front matter must be a mapping of keys to values (key: value)")
         return ParsedFile(None, problems)
@@ -288,14 +293,52 @@ def parse_article(src_path: str, data: bytes, shown_as: str | None = None) -> Pa
         related=lists["related"],
         queries=lists["queries"],
         keywords=keywords,
-        draft=bool(meta.get("draft", False)),
-        feedback=meta.get("feedback", True) is not False,
+        draft=_switch(meta.get("draft"), "draft", False, True, at("draft"), problem),
+        feedback=_switch(meta.get("feedback"), "feedback", True, True, at("feedback"), problem),
         search_exclude=search_exclude,
         search_boost=search_boost,
         revision=hashlib.sha256(data).hexdigest()[:16],
         meta=meta,
     )
     return ParsedFile(article, problems)
+
+
+_TRUE_WORDS = frozenset({"true", "yes", "on", "1"})
+_FALSE_WORDS = frozenset({"false", "no", "off", "0"})
+
+
+def _switch(value: Any, key: str, default: bool, unclear: bool, line: int,
+            problem: Callable[..., None]) -> bool:
+    """A true-or-false field (`draft`, `feedback`): `default` when absent. Written otherwise (in
+    quotes, `draft: "false"`), a word that says true or false is read as meant, anything else
+    as `unclear`; either way with a warning, so a strict build stops on it."""
+    if value is None:
+        return default
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    meant = True if word in _TRUE_WORDS else False if word in _FALSE_WORDS else unclear
+    problem(line, f"{key}: {value!r} is not true or false; write {key}: {str(meant).lower()} "
+            "without quotes", fallback=f"reading it as {str(meant).lower()}")
+    return meant
+
+
+def _unreadable_value(raw: str) -> tuple[int, str, str]:
+    """The line, key and text of the first front matter value that YAML parses but cannot turn
+    into a value (a date that does not exist, `!!int abc`)."""
+    loader = _Loader(raw)
+    try:
+        node = loader.get_single_node()
+        for key, value in getattr(node, "value", None) or []:
+            try:
+                loader.construct_object(value, deep=True)
+            except (ValueError, TypeError, OverflowError):
+                return value.start_mark.line + 2, str(key.value), str(value.value)
+    except yaml.YAMLError:
+        pass
+    finally:
+        loader.dispose()
+    return 2, "front matter", raw.strip()[:60]
 
 
 def _nested_line(raw: str, parent: int, key: str) -> int:

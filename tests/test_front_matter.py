@@ -44,10 +44,31 @@ BAD_FILES = {
         "  boost: high\n---\nBody\n",
         "docs/billing/refunds.md:6: search.boost: 'high' is not a number above 0",
     ),
+    "a date that does not exist": (
+        "---\ntitle: Refunds\ndescription: Money back.\nreviewed: 2026-02-30\n---\nBody\n",
+        "docs/billing/refunds.md:4: reviewed: '2026-02-30' is not a value YAML can read (day is "
+        "out of range for month)",
+    ),
+    "a value its tag cannot make": (
+        "---\ntitle: Refunds\ndescription: Money back.\nms.date: 2026-01-01\n"
+        "custom: !!int abc\n---\nBody\n",
+        "docs/billing/refunds.md:5: custom: 'abc' is not a value YAML can read",
+    ),
+    "draft in quotes": (
+        "---\ntitle: Refunds\ndescription: Money back.\ndraft: \"false\"\n---\nBody\n",
+        "docs/billing/refunds.md:4: draft: 'false' is not true or false; write draft: false "
+        "without quotes",
+    ),
+    "feedback in quotes": (
+        "---\ntitle: Refunds\ndescription: Money back.\nfeedback: 'no'\n---\nBody\n",
+        "docs/billing/refunds.md:4: feedback: 'no' is not true or false",
+    ),
 }
 # What a normal build does instead of leaving the article out.
 FALLBACKS = {"bad type": "(building it as 'article')",
-             "bad search boost": "(ranking it as any other)"}
+             "bad search boost": "(ranking it as any other)",
+             "draft in quotes": "(reading it as false)",
+             "feedback in quotes": "(reading it as false)"}
 
 
 @pytest.mark.parametrize("case", list(BAD_FILES))
@@ -112,6 +133,16 @@ def test_unknown_keys_are_kept_and_defaults_apply():
     assert a.meta["ms.topic"] == "article"
     assert a.keywords == ["excel", "export"]
     assert a.updated is not None and a.updated.isoformat() == "2025-04-07"
+
+
+def test_a_draft_written_unclearly_stays_a_draft_and_feedback_shows():
+    head = "---\ntitle: Refunds\ndescription: Money back.\n"
+    unclear = parse_article("billing/refunds.md",
+                            (head + "draft: maybe\nfeedback: [1]\n---\n").encode())
+    assert unclear.article is not None and unclear.article.draft and unclear.article.feedback
+    assert [p.line for p in unclear.problems] == [4, 5]
+    plain = parse_article("billing/refunds.md", (head + "draft: false\n---\n").encode())
+    assert plain.article is not None and not plain.article.draft and not plain.problems
 
 
 def test_duplicate_ids_name_both_files(make_kb):

@@ -25,3 +25,7 @@ class FilterError(SearchError):
 
 class StoreError(KbgenError):
     """The feedback store cannot be reached or written."""
+
+
+class StoreRefused(StoreError):
+    """The feedback store refused what was written (its data, not the store, is at fault)."""

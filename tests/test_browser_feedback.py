@@ -175,10 +175,13 @@ def test_searches_are_logged_from_the_browser(page: Any, service: Service, db: s
     }""")
     page.evaluate("window.kbgen.logSearch('refund', 3)")
     page.evaluate("window.kbgen.logSearch('refund', 3, 'billing/refunds/')")
-    logged = wait_for(lambda: searches(db), lambda s: len(s) >= 2)
+    # Cut to 200 characters, never through one: an emoji is two UTF-16 units.
+    page.evaluate("window.kbgen.logSearch('x'.repeat(199) + '\\u{1F389} and more', 0)")
+    logged = wait_for(lambda: searches(db), lambda s: len(s) >= 3)
     assert sorted((s.query, s.result_count, s.opened_url) for s in logged) == [
         ("cancel my plan", 0, None),
         ("refund", 3, "billing/refunds/"),
+        ("x" * 199 + "\U0001F389", 0, None),
     ]
 
 

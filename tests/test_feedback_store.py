@@ -134,6 +134,23 @@ def test_concurrent_votes_are_all_kept(store: FeedbackStore) -> None:
     assert sum(a.votes for a in store.article_votes()) == 200
 
 
+def test_a_vote_the_database_cannot_take_fails_alone(store: FeedbackStore) -> None:
+    # Written together in one transaction, one vote no encoding can carry (half an emoji) used
+    # to fail every vote that came with it.
+    futures = [store.submit_vote(Vote("article", "r1", False, f"client-{i:02d}",
+                                      comment="a\ud800b" if i in (5, 12) else f"vote {i}"))
+               for i in range(20)]
+    failed = []
+    for i, future in enumerate(futures):
+        try:
+            future.result(timeout=30)
+        except Exception:
+            failed.append(i)
+    assert failed == [5, 12]
+    assert sorted(v.comment or "" for v in store.votes()) == sorted(
+        f"vote {i}" for i in range(20) if i not in (5, 12))
+
+
 def test_summaries(store: FeedbackStore) -> None:
     day = 86400.0
     now = time.time()

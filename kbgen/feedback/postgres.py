@@ -7,7 +7,7 @@ from typing import Any
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
-from kbgen.errors import StoreError
+from kbgen.errors import StoreError, StoreRefused
 from kbgen.feedback.sqlbase import SqlStore
 
 _CONNECT_TIMEOUT_S = 5
@@ -54,4 +54,6 @@ class PostgresStore(SqlStore):
             return StoreError(
                 f"cannot {doing} the PostgreSQL feedback database at {self.where}: {first_line}"
             )
+        if isinstance(exc, psycopg.DataError):
+            return StoreRefused(f"PostgreSQL feedback database at {self.where}: {first_line}")
         return StoreError(f"PostgreSQL feedback database at {self.where}: {first_line}")

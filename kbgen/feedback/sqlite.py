@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from kbgen.errors import StoreError
+from kbgen.errors import StoreError, StoreRefused
 from kbgen.feedback.sqlbase import SqlStore
 
 _BUSY_MS = 10_000
@@ -63,4 +63,6 @@ class SqliteStore(SqlStore):
             return StoreError(f"cannot open {where}: check that it exists and is readable")
         if "not a database" in text or "malformed" in text:
             return StoreError(f"{where} is not a usable SQLite database ({text})")
+        if isinstance(exc, sqlite3.DataError):
+            return StoreRefused(f"cannot {doing} {where}: {text}")
         return StoreError(f"cannot {doing} {where}: {text}")

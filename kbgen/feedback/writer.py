@@ -9,7 +9,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
-from kbgen.errors import StoreError
+from kbgen.errors import StoreError, StoreRefused
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +73,14 @@ class BatchWriter:
         try:
             self._write([item for item, _ in batch])
         except Exception as exc:  # every waiter learns why, the thread lives on
+            refused = isinstance(exc, StoreRefused) or not isinstance(exc, StoreError)
+            if len(batch) > 1 and refused:
+                # One item the database refuses must not fail the others that came with it:
+                # the batch was rolled back, so each is written again on its own. (A store that
+                # cannot be reached fails them all at once.)
+                for one in batch:
+                    self._commit([one])
+                return
             if not isinstance(exc, StoreError):
                 log.exception("feedback store write failed")
             for _, future in batch:

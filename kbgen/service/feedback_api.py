@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from kbgen.errors import StoreError
+from kbgen.errors import StoreError, StoreRefused
 from kbgen.feedback.store import (
     BROWSER,
     MAX_COMMENT,
@@ -146,6 +146,14 @@ def _check(data: Any, schema: dict[str, Any]) -> None:
         raise ApiError(422, problem)
 
 
+def _store_failed(exc: StoreError) -> JSONResponse:
+    """What the client hears when the store did not take its write: try again later (503), or
+    never, when the database refused the data itself (422)."""
+    if isinstance(exc, StoreRefused):
+        return error_response(422, str(exc))
+    return error_response(503, str(exc), {"Retry-After": "30"})
+
+
 async def _stored(future: Future[None]) -> None:
     await asyncio.wrap_future(future)
 
@@ -160,7 +168,7 @@ async def post_feedback(request: Request) -> JSONResponse:
     except ApiError as exc:
         return error_response(exc.status, exc.message, exc.headers)
     except StoreError as exc:
-        return error_response(503, str(exc), {"Retry-After": "30"})
+        return _store_failed(exc)
     return JSONResponse(
         {"stored": True, "page": vote.page, "revision": vote.revision, "helpful": vote.helpful}
     )
@@ -184,7 +192,7 @@ async def post_search_log(request: Request) -> JSONResponse:
     except ApiError as exc:
         return error_response(exc.status, exc.message, exc.headers)
     except StoreError as exc:
-        return error_response(503, str(exc), {"Retry-After": "30"})
+        return _store_failed(exc)
     return JSONResponse({"logged": True})
 
 

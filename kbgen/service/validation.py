@@ -18,6 +18,9 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "array": (list,),
 }
 
+# NUL (PostgreSQL text refuses it) and lone UTF-16 surrogates (no UTF-8 encodes them).
+_NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
+
 
 @lru_cache(maxsize=64)
 def _pattern(source: str) -> re.Pattern[str]:
@@ -52,6 +55,9 @@ def first_error(value: Any, schema: dict[str, Any], where: str = "body") -> str 
             )
         if "maxLength" in schema and len(value) > schema["maxLength"]:
             return f"{where} must be at most {schema['maxLength']} characters"
+        if _NOT_TEXT.search(value):  # no database stores these: a store error for all its batch
+            return (f"{where} holds a character that is not text (a NUL, or half of a character "
+                    "such as an emoji cut in two); send whole UTF-8 text")
         if "pattern" in schema and not _pattern(schema["pattern"]).search(value):
             return f"{where} has an unexpected format"
     if isinstance(value, int) and not isinstance(value, bool):

@@ -171,7 +171,7 @@ function sendSearch(entry) {
 
 /** Log a search for the writers' report; call it as results show, and again with the URL opened. */
 export function logSearch(query, resultCount, openedUrl = null) {
-  query = String(query ?? "").trim().slice(0, 200);
+  query = Array.from(String(query ?? "").trim()).slice(0, 200).join(""); // whole characters
   if (!query) return;
   const results = Math.max(0, Math.floor(Number(resultCount) || 0));
   const current = pendingSearch;

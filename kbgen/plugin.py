@@ -8,6 +8,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
@@ -253,6 +254,11 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         if not self.config.enabled:
             return None
         self._progress("Rendering pages")
+        description = page.meta.get("description")
+        if isinstance(description, str) and not isinstance(description, Markup):
+            # Material writes it into <meta content="..."> as it is: a quote in it ended the
+            # attribute. Escaped once here, it is text wherever a template prints it.
+            page.meta["description"] = Markup.escape(description)
         kb = page_context(page, self.catalog, dict(self.config), dict(self.config.feedback))
         article = kb.get("article")
         # What kbgen's scripts read from the page (id="kbgen-config").

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,23 @@ def test_home_lists_categories_with_counts_and_a_search_box(make_kb):
                      home)
     assert "1 article</p>" in home
     assert 'href="billing/refunds/">Get a refund</a>' in home
+
+
+def test_titles_and_descriptions_are_text_wherever_a_page_shows_them(make_kb):
+    site = build(make_kb({
+        "editing/save.md": "---\ntitle: Press <Enter> to save & exit\ndescription: 'Fix the "
+                           '"Payment declined" error.\'\n---\nText.\n',
+        "editing/other.md": article("Undo a change"),
+    }))
+    shown = "Press &lt;Enter&gt; to save &amp; exit"
+    article_page = html(site, "editing/save")
+    assert f"<h1>{shown}</h1>" in article_page  # the heading
+    assert f'<li aria-current="page">{shown}</li>' in article_page  # the breadcrumbs
+    meta = re.search(r'<meta name="description" content="([^"]*)">', article_page)
+    assert meta and unescape(meta.group(1)) == 'Fix the "Payment declined" error.'
+    assert f">{shown}</a>" in html(site, "editing")  # the category's list
+    assert f">{shown}</a>" in (site / "index.html").read_text("utf-8")  # the home page card
+    assert f">{shown}</span>" in html(site, "editing/other")  # the sidebar beside another
 
 
 def test_category_page_groups_articles_by_type_with_descriptions(make_kb):

@@ -126,3 +126,10 @@ def test_the_text_kept_for_the_browser_is_pieces_of_the_section_in_order_within_
             found = original.find(piece, at)
             assert found >= 0, (piece, original)
             at = found + len(piece)
+
+
+def test_the_service_finds_the_matched_words_late_in_a_long_section():
+    # `kbgen search` and the service have a section's whole text: a word 400 words in is shown,
+    # not the section's first words.
+    text = " ".join(f"filler{n % 50} words here." for n in range(400)) + " The zeppelin lands."
+    assert "zeppelin" in snippet(text, {"zeppelin"})

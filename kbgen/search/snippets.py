@@ -18,7 +18,7 @@ from kbgen.search.analysis import (
 )
 
 SNIPPET_WORDS = 32
-SCAN_CHARS = 1500  # a long section's snippet comes from its beginning
+SCAN_CHARS = 30_000  # where matched words are looked for: all of a section but a huge one
 # What the browser gets of an article's text, for its snippets (the export's article files):
 TEXT_BUDGET = 1500  # characters of section text per article
 MIN_SECTION_TEXT = 200  # at least, per section

@@ -34,6 +34,8 @@ def test_since_accepts_spans_dates_and_all() -> None:
     assert parse_since("12h", now) == now - 12 * 3600
     assert parse_since("all", now) == 0.0
     assert parse_since("2024-01-31", now) == 1706659200.0
+    # Back past 1970 is all there is (a date before it had no year to print, and crashed).
+    assert parse_since("1000000d", now) == parse_since("0001-01-01", now) == 0.0
     with pytest.raises(KbgenError, match="--since"):
         parse_since("last week", now)
 

@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from kbgen.report.summary import Report
+from kbgen.words import counted
 
 
 def _day(epoch: float) -> str:
@@ -89,8 +90,8 @@ def as_table(report: Report, width: int = 120) -> str:
     )
     share = _pct(report.helpful / report.votes) if report.votes else "-"
     console.print(
-        f"Feedback {period(report)}: {report.votes} votes, {share} helpful; "
-        f"{report.searches} searches logged"
+        f"Feedback {period(report)}: {counted(report.votes, 'vote')}, {share} helpful; "
+        f"{counted(report.searches, 'search', 'searches')} logged"
     )
     if report.needs_work:
         table = Table(title="Articles most in need of work", title_justify="left")

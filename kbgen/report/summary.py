@@ -37,8 +37,8 @@ def parse_since(text: str, now: float | None = None) -> float:
     if text in ("all", "0"):
         return 0.0
     match = re.fullmatch(r"(\d+)\s*([hdw])", text)
-    if match:
-        return now - int(match.group(1)) * _UNITS[match.group(2)]
+    if match:  # a span reaching back past 1970 is all there is
+        return max(0.0, now - int(match.group(1)) * _UNITS[match.group(2)])
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
@@ -48,7 +48,7 @@ def parse_since(text: str, now: float | None = None) -> float:
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.timestamp()
+    return max(0.0, moment.timestamp())
 
 
 @dataclass

@@ -225,17 +225,10 @@ def parse_article(src_path: str, data: bytes, shown_as: str | None = None) -> Pa
     def at(key: str) -> int:
         return lines.get(key, 1)
 
-    title = meta.get("title")
-    if not isinstance(title, str) or not title.strip():
-        problem(at("title") if "title" in meta else 1,
-                "title: required; add a line such as 'title: Get a refund'")
-        title = None
-    description = meta.get("description")
-    if not isinstance(description, str) or not description.strip():
-        problem(at("description") if "description" in meta else 1,
-                "description: required; add one sentence that says what the article answers")
-        description = None
-    elif description.lstrip().startswith(PLACEHOLDER):
+    title = _text(meta, "title", "a line such as 'title: Get a refund'", at, problem)
+    description = _text(meta, "description", "one sentence that says what the article answers",
+                        at, problem)
+    if description is not None and description.lstrip().startswith(PLACEHOLDER):
         problem(at("description"), "description: still the placeholder 'kbgen new' wrote; "
                 "replace it with one sentence that says what the article answers",
                 fallback="publishing it as written")
@@ -301,6 +294,25 @@ def parse_article(src_path: str, data: bytes, shown_as: str | None = None) -> Pa
         meta=meta,
     )
     return ParsedFile(article, problems)
+
+
+def _text(meta: dict[Any, Any], key: str, example: str, at: Callable[[str], int],
+          problem: Callable[..., None]) -> str | None:
+    """A required text field (`title`, `description`); a number is text too ("1099"). None,
+    with the problem said, when it is missing, empty or something else."""
+    value = meta.get(key)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, str) and value.strip():
+        return value
+    if key in meta:
+        found = "empty" if value is None or value == "" else f"{value!r}, not text"
+        problem(at(key), f"{key}: {found}; write {example}")
+    else:
+        other = next((k for k in meta if isinstance(k, str) and k.lower() == key), None)
+        hint = f" (keys are lower case: found '{other}')" if other else ""
+        problem(1, f"{key}: required{hint}; add {example}")
+    return None
 
 
 _TRUE_WORDS = frozenset({"true", "yes", "on", "1"})

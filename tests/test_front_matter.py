@@ -145,6 +145,19 @@ def test_a_draft_written_unclearly_stays_a_draft_and_feedback_shows():
     assert plain.article is not None and not plain.article.draft and not plain.problems
 
 
+def test_a_title_says_what_is_wrong_with_it():
+    def problems(front: str) -> list[str]:
+        parsed = parse_article("billing/t.md", f"---\n{front}\ndescription: X.\n---\n".encode())
+        return [f"{p.line}: {p.message}" for p in parsed.problems]
+
+    assert problems("title: 1099") == []  # a number is a title too
+    assert problems("title: true") == ["2: title: True, not text; write a line such as "
+                                       "'title: Get a refund'"]
+    assert problems("Title: Refunds")[0].startswith(
+        "1: title: required (keys are lower case: found 'Title')")
+    assert problems("title:")[0].startswith("2: title: empty")
+
+
 def test_duplicate_ids_name_both_files(make_kb):
     kb = make_kb({
         "billing/a.md": article("A", id="refunds"),

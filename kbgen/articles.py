@@ -8,7 +8,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
@@ -174,6 +174,16 @@ def plain_text(text: str) -> str:
     text = _CODE.sub(r"\1", " ".join(text.split()))
     text = _LINK.sub(r"\1", text)
     return _EMPHASIS.sub(r"\1", _STRONG.sub(r"\2", text))
+
+
+def read_source(path: Path, shown_as: str) -> tuple[bytes | None, Problem | None]:
+    """An article file's bytes, or the problem that it cannot be read (a link to a file that is
+    gone, a folder named like an article, no permission)."""
+    try:
+        return path.read_bytes(), None
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        return None, Problem(shown_as, 1, f"cannot read the file ({reason}); fix or remove it")
 
 
 def parse_article(src_path: str, data: bytes, shown_as: str | None = None) -> ParsedFile:

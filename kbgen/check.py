@@ -15,6 +15,7 @@ from kbgen.articles import (
     is_snippet,
     is_toc,
     parse_article,
+    read_source,
 )
 from kbgen.site.blocks import Verbatim
 from kbgen.site.directives import CODE_SPAN, INCLUDE
@@ -57,14 +58,18 @@ class Checked(NamedTuple):
 
 def check_docs(docs_dir: Path, shown_root: str = "") -> tuple[list[Problem], list[Checked]]:
     """Every problem in the articles under `docs_dir`, and the articles checked."""
-    sources = sorted(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md"))
+    sources = sorted(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md")
+                     if not p.is_dir())
     existing = set(sources)
     problems: list[Problem] = []
     checked = []
     for src in sources:
         if is_snippet(src) or is_toc(src):
             continue
-        data = (docs_dir / src).read_bytes()
+        data, unreadable = read_source(docs_dir / src, shown_root + src)
+        if data is None:
+            problems.extend([unreadable] if unreadable else [])
+            continue
         if not is_landing_source(src):
             parsed = parse_article(src, data, shown_as=shown_root + src)
             problems.extend(parsed.problems)

@@ -20,12 +20,14 @@ from mkdocs.utils.templates import TemplateContext
 from kbgen import progress
 from kbgen.articles import (
     Article,
+    ParsedFile,
     Problem,
     is_landing_source,
     is_snippet,
     is_toc,
     parse_article,
     plain_text,
+    read_source,
 )
 from kbgen.config import KbgenConfig
 from kbgen.errors import KbgenError
@@ -141,8 +143,12 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 continue
             if is_landing_source(file.src_uri) or file.generated_by:
                 continue
-            data = Path(file.abs_src_path).read_bytes() if file.abs_src_path else b""
-            parsed = parse_article(file.src_uri, data, shown_as=shown + file.src_uri)
+            data, unreadable = (read_source(Path(file.abs_src_path), shown + file.src_uri)
+                                if file.abs_src_path else (b"", None))
+            if data is None:
+                parsed = ParsedFile(None, [unreadable] if unreadable else [])
+            else:
+                parsed = parse_article(file.src_uri, data, shown_as=shown + file.src_uri)
             self.problems.extend(parsed.problems)
             article = parsed.article
             if article is None or article.draft:

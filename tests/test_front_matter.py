@@ -158,6 +158,18 @@ def test_a_title_says_what_is_wrong_with_it():
     assert problems("title:")[0].startswith("2: title: empty")
 
 
+def test_a_file_that_cannot_be_read_is_named_not_a_traceback(make_kb):
+    kb = make_kb({"billing/invoices.md": GOOD})
+    (kb / "docs/billing/gone.md").symlink_to(kb / "docs/billing/no-such-file.md")
+    (kb / "docs/billing/folder.md").mkdir()
+    for command in ("check", "build"):
+        result = kbgen(command, cwd=kb)
+        output = result.stdout + result.stderr
+        assert "docs/billing/gone.md:1: cannot read the file (No such file or directory)" in output
+        assert "Traceback" not in output and "folder.md" not in output
+    assert (kb / "site/billing/invoices/index.html").is_file()
+
+
 def test_duplicate_ids_name_both_files(make_kb):
     kb = make_kb({
         "billing/a.md": article("A", id="refunds"),

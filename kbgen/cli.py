@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -221,18 +222,24 @@ def init(directory: str, name: str | None) -> None:
 @click.option("--category", default="general", show_default=True,
               help="The category folder under docs/.")
 @click.option("--description", default=None, help="One sentence for results and meta tags.")
-@click.option("--docs-dir", default="docs", show_default=True, type=click.Path(file_okay=False),
-              help="The docs folder.")
-def new(title: str, kind: str, category: str, description: str | None, docs_dir: str) -> None:
+@click.option("--docs-dir", default=None, type=click.Path(file_okay=False),
+              help="The docs folder (default: mkdocs.yml's docs_dir, else docs/).")
+@CONFIG_OPTION
+def new(title: str, kind: str, category: str, description: str | None, docs_dir: str | None,
+        config_file: str) -> None:
     """Write a new article from the template of its type.
 
     \b
     Example:
       kbgen new "Get a refund" --type tutorial --category billing
     """
+    from kbgen.build import load
     from kbgen.scaffold import new_article
 
     try:
+        if docs_dir is None:  # where the build reads articles from, when there is a mkdocs.yml
+            found = Path(config_file).is_file()
+            docs_dir = os.path.relpath(load(config_file).docs_dir) if found else "docs"
         path = new_article(Path(docs_dir), title, kind, category, description)
     except KbgenError as exc:
         fail(exc)

@@ -106,10 +106,18 @@ _EXAMPLES = [
 ]
 
 
+SLUG_MAX = 80  # characters of a file or folder name made from a title
+
+
 def slugify(title: str) -> str:
-    """`Get a refund?` -> `get-a-refund`."""
-    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    """`Get a refund?` -> `get-a-refund`; `Crème brûlée` -> `creme-brulee`; other scripts keep
+    their letters (`Как вернуть деньги` -> `как-вернуть-деньги`). At most SLUG_MAX characters,
+    cut between words."""
+    unmarked = "".join(c for c in unicodedata.normalize("NFKD", title)
+                       if unicodedata.category(c) != "Mn")
+    slug = re.sub(r"[\W_]+", "-", unicodedata.normalize("NFC", unmarked).lower()).strip("-")
+    if len(slug) > SLUG_MAX:
+        slug = slug[:SLUG_MAX + 1].rsplit("-", 1)[0] if "-" in slug[:SLUG_MAX] else slug[:SLUG_MAX]
     return slug or "article"
 
 

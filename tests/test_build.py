@@ -255,6 +255,25 @@ def test_init_then_new_then_strict_build(tmp_path):
     assert again.returncode == 1 and "already exists" in again.stderr
 
 
+def test_new_writes_where_the_build_reads_and_names_any_title(tmp_path):
+    assert kbgen("init", "acme", cwd=tmp_path).returncode == 0
+    kb = tmp_path / "acme"
+    (kb / "docs").rename(kb / "content")
+    config = kb / "mkdocs.yml"
+    config.write_text(config.read_text() + "docs_dir: content\n")
+    for title in ("Как вернуть деньги", "Crème brûlée recipes", "Refunds " * 60):
+        result = kbgen("new", title, "--category", "billing", "--description", "Money back.",
+                       cwd=kb)
+        assert result.returncode == 0, result.stderr
+    names = sorted(p.name for p in (kb / "content/billing").glob("*.md"))
+    assert "как-вернуть-деньги.md" in names and "creme-brulee-recipes.md" in names
+    assert max(len(name) for name in names) <= 83  # 80 and ".md"
+    assert not (kb / "docs").exists()
+    result = kbgen("build", "--strict", cwd=kb)
+    assert result.returncode == 0, result.stderr
+    assert "Built 7 articles" in result.stdout
+
+
 def test_a_description_left_as_the_placeholder_is_reported_until_written(make_kb):
     kb = make_kb({})
     assert kbgen("new", "Reset your password", "--category", "account", cwd=kb).returncode == 0

@@ -206,6 +206,8 @@ def init(directory: str, name: str | None) -> None:
     from kbgen.scaffold import init_site
 
     try:
+        if not directory.strip():
+            raise KbgenError("DIRECTORY is empty; name the folder to create: kbgen init help")
         written = init_site(Path(directory), name)
     except KbgenError as exc:
         fail(exc)

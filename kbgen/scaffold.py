@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import unicodedata
 from pathlib import Path
@@ -153,11 +154,20 @@ def new_article(
 def init_site(directory: Path, name: str | None = None) -> list[Path]:
     """Create a new help center in `directory`: mkdocs.yml and an example article of each type."""
     config = directory / "mkdocs.yml"
-    if config.exists():
-        raise KbgenError(f"{config} already exists; choose an empty directory")
-    directory.mkdir(parents=True, exist_ok=True)
+    examples = [directory / "docs" / slugify(category) / f"{slugify(title)}.md"
+                for category, title, _, _ in _EXAMPLES]
+    for path in (config, *examples):  # nothing is written unless all of it can be
+        if path.exists():
+            raise KbgenError(f"{path} already exists; choose an empty directory")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise KbgenError(f"cannot create {directory} ({exc.strerror or exc}); choose a folder "
+                         "you can write in") from None
     site_name = name or f"{directory.resolve().name.replace('-', ' ').title()} Help Center"
-    config.write_text(MKDOCS_YML.format(name=site_name), encoding="utf-8")
+    # A JSON string is a YAML string: a name with ': ', '#' or quotes stays the name.
+    config.write_text(MKDOCS_YML.format(name=json.dumps(site_name, ensure_ascii=False)),
+                      encoding="utf-8")
     written = [config]
     for category, title, kind, description in _EXAMPLES:
         written.append(new_article(directory / "docs", title, kind, category, description))

@@ -274,6 +274,26 @@ def test_new_writes_where_the_build_reads_and_names_any_title(tmp_path):
     assert "Built 7 articles" in result.stdout
 
 
+def test_init_keeps_any_name_and_writes_nothing_it_cannot_finish(tmp_path):
+    name = 'Acme: Help #1 "Center"'
+    assert kbgen("init", "acme", "--name", name, cwd=tmp_path).returncode == 0
+    assert kbgen("build", "--strict", cwd=tmp_path / "acme").returncode == 0
+    assert f"<title>Home - {name}</title>" in (tmp_path / "acme/site/index.html").read_text()
+    taken = tmp_path / "taken/docs/billing/how-invoices-work.md"
+    taken.parent.mkdir(parents=True)
+    taken.write_text("mine")
+    result = kbgen("init", "taken", cwd=tmp_path)
+    assert result.returncode == 1
+    assert f"{taken.relative_to(tmp_path)} already exists" in result.stderr
+    assert not (tmp_path / "taken/mkdocs.yml").exists() and taken.read_text() == "mine"
+    (tmp_path / "afile").write_text("")
+    for directory, message in (("afile/sub", "cannot create afile/sub (Not a directory)"),
+                               ("", "DIRECTORY is empty")):
+        result = kbgen("init", directory, cwd=tmp_path)
+        assert result.returncode == 1 and message in result.stderr
+        assert "Traceback" not in result.stderr
+
+
 def test_a_description_left_as_the_placeholder_is_reported_until_written(make_kb):
     kb = make_kb({})
     assert kbgen("new", "Reset your password", "--category", "account", cwd=kb).returncode == 0

@@ -32,7 +32,7 @@ from kbgen.articles import (
 from kbgen.config import KbgenConfig
 from kbgen.errors import KbgenError
 from kbgen.paths import shown_root, state_dir, theme_dir
-from kbgen.search.build import SearchBuilder
+from kbgen.search.build import SearchBuilder, drop_search
 from kbgen.search.document import PARSER, section_rows
 from kbgen.site.catalog import Catalog
 from kbgen.site.directives import REWRITER, DirectiveRewriter, KindTally
@@ -346,6 +346,8 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                                    {a.id for a in unrendered if not a.search_exclude})
             except KbgenError as exc:
                 raise PluginError(f"Error building the search index: {exc}") from None
+        else:
+            drop_search(_state(config))
             progress.current().advance()
 
     def _write_manifest(self, config: MkDocsConfig) -> None:
@@ -361,6 +363,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 for a in self.catalog.articles
             ],
             "categories": len(self.catalog.categories),
+            "search": bool(self.config.search),
             # The reasons the widget offers after a "No": the service accepts only these.
             "feedback_reasons": list(self.config.feedback.reasons),
             "left_out": self.left_out,

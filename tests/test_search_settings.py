@@ -144,3 +144,17 @@ def test_a_bad_category_search_boost_names_the_option(tmp_path):
     assert result.exit_code != 0
     assert "search_boost" in result.output and "Expected a number above 0" in result.output
     assert "Traceback" not in result.output
+
+
+def test_turning_search_off_leaves_no_index_to_answer_from(make_kb):
+    files = {"billing/invoices.md": article("Find an invoice"),
+             "billing/refunds.md": article("Get a refund")}
+    kb = make_kb(files)
+    build_site(kb / "mkdocs.yml")
+    (kb / "docs/billing/invoices.md").unlink()
+    make_kb({}, plugin_options="search: false")
+    build_site(kb / "mkdocs.yml")
+    result = CliRunner().invoke(main, ["search", "invoice", "-f", str(kb / "mkdocs.yml")])
+    assert result.exit_code == 1
+    assert "search is off for this help center ('search: false'" in result.output
+    assert not (kb / ".kbgen/search").exists() and not (kb / ".kbgen/search-export").exists()

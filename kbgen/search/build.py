@@ -82,6 +82,17 @@ def load_synonyms(path: str | Path | None) -> tuple[list[list[list[str]]], list[
     return parse_synonyms(entries, shown), problems
 
 
+def drop_search(state: Path) -> None:
+    """Remove the index and its export (a build with `search: false`): `kbgen search` and the
+    service must not answer from an index of articles the help center no longer has."""
+    for folder in (index_dir(state), state / EXPORT_DIR):
+        if folder.exists():
+            gone = folder.with_name(folder.name + ".off")
+            shutil.rmtree(gone, ignore_errors=True)
+            folder.replace(gone)  # out of readers' way at once, then removed
+            shutil.rmtree(gone, ignore_errors=True)
+
+
 def _shown(path: Path) -> str:
     """The path as the writer would type it: relative to the working directory when inside it."""
     try:

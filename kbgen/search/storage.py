@@ -116,12 +116,25 @@ def readable(state: Path) -> Iterator[None]:
                           "run 'kbgen build' again to write a new one") from None
 
 
+def no_index(state: Path) -> str:
+    """Why there is no index in `state`, and what to do: build, or turn search back on when the
+    last build had it off (its manifest says so)."""
+    try:
+        off = json.loads((state / "articles.json").read_text("utf-8")).get("search") is False
+    except (OSError, ValueError, AttributeError):
+        off = False
+    if off:
+        return ("search is off for this help center ('search: false' under kbgen in "
+                "mkdocs.yml); remove it and build again to search")
+    return f"no search index in {index_dir(state)}; run 'kbgen build' first"
+
+
 def open_index(state: Path) -> Index:
     """The live index, or a SearchError saying to build first."""
     path = index_dir(state)
     with readable(state):
         if not index.exists_in(str(path)):
-            raise SearchError(f"no search index in {path}; run 'kbgen build' first")
+            raise SearchError(no_index(state))
         return index.open_dir(str(path))
 
 

@@ -19,7 +19,7 @@ from kbgen.errors import FilterError, SearchError
 from kbgen.paths import state_dir
 from kbgen.search.build import EXPORT_DIR
 from kbgen.search.searcher import DEFAULT_LIMIT, MAX_LIMIT, Searcher
-from kbgen.search.storage import index_dir
+from kbgen.search.storage import index_dir, no_index
 
 MAX_QUERY = 500
 
@@ -80,7 +80,7 @@ class SearcherHolder:
         try:
             info = os.stat(index_dir(self.state))
         except OSError:
-            raise SearchError("no search index; run 'kbgen build' first") from None
+            raise SearchError(no_index(self.state)) from None
         key: tuple[int, ...] = (info.st_ino, info.st_mtime_ns)
         try:
             exported = os.stat(self.state / EXPORT_DIR)

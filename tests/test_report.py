@@ -140,6 +140,14 @@ def test_every_format(db: str) -> None:
     assert data["votes"] == 344 and data["needs_work"][0]["id"] == "broken"
     rows = list(csv.DictReader(io.StringIO(render(report, "csv"))))
     assert {r["id"] for r in rows} == {"popular", "broken", "small", "old"}
+    # A comment a spreadsheet would run as a formula is text there.
+    with open_store(db) as store:
+        store.submit_vote(Vote("small", "r1", False, "client-f0001", "Hard to follow",
+                               '=HYPERLINK("http://evil.example","click")')).result()
+        formula = build_report(store, 0.0)
+    small = next(r for r in csv.DictReader(io.StringIO(render(formula, "csv")))
+                 if r["id"] == "small")
+    assert small["latest_comment"].startswith("'=HYPERLINK(")
     html = render(report, "html", site_name="<Acme>")
     assert "<script>alert" not in html and "&lt;script&gt;alert(" in html
     assert "&lt;Acme&gt;" in html and html.count("<svg") == 2

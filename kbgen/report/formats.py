@@ -42,6 +42,12 @@ def as_json(report: Report) -> str:
     return json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
+def _cell(text: str) -> str:
+    """Text a spreadsheet shows as text: a reader's comment starting "=HYPERLINK(" or "+1" is
+    not a formula to run (OWASP's CSV injection), so it gets a leading apostrophe."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def as_csv(report: Report) -> str:
     """One row per article, for spreadsheets."""
     out = io.StringIO()
@@ -61,11 +67,11 @@ def as_csv(report: Report) -> str:
     )
     for a in report.articles:
         reasons = "; ".join(f"{r} ({n})" for r, n in a.reasons)
-        comment = a.comments[0].text if a.comments else ""
+        comment = _cell(a.comments[0].text) if a.comments else ""
         writer.writerow(
             [
-                a.id,
-                a.title,
+                _cell(a.id),
+                _cell(a.title),
                 a.url,
                 a.votes,
                 a.helpful,

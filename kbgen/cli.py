@@ -115,8 +115,8 @@ def build(config_file: str, strict: bool, site_dir: str | None, verbose: bool) -
 @main.command()
 @CONFIG_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
-              help="Port to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0: any free one).")
 @click.option("--build/--no-build", "rebuild", default=False,
               help="Build the site first (default: serve what is built).")
 @DB_OPTION

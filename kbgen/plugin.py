@@ -346,9 +346,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                                    {a.id for a in unrendered if not a.search_exclude})
             except KbgenError as exc:
                 raise PluginError(f"Error building the search index: {exc}") from None
+            progress.current().advance()
         else:
             drop_search(_state(config))
-            progress.current().advance()
 
     def _write_manifest(self, config: MkDocsConfig) -> None:
         """The articles this build produced, for the service and the report."""

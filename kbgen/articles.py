@@ -176,14 +176,14 @@ def plain_text(text: str) -> str:
     return _EMPHASIS.sub(r"\1", _STRONG.sub(r"\2", text))
 
 
-def read_source(path: Path, shown_as: str) -> tuple[bytes | None, Problem | None]:
+def read_source(path: Path, shown_as: str) -> bytes | Problem:
     """An article file's bytes, or the problem that it cannot be read (a link to a file that is
     gone, a folder named like an article, no permission)."""
     try:
-        return path.read_bytes(), None
+        return path.read_bytes()
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
-        return None, Problem(shown_as, 1, f"cannot read the file ({reason}); fix or remove it")
+        return Problem(shown_as, 1, f"cannot read the file ({reason}); fix or remove it")
 
 
 def parse_article(src_path: str, data: bytes, shown_as: str | None = None) -> ParsedFile:
@@ -296,8 +296,8 @@ def parse_article(src_path: str, data: bytes, shown_as: str | None = None) -> Pa
         related=lists["related"],
         queries=lists["queries"],
         keywords=keywords,
-        draft=_switch(meta.get("draft"), "draft", False, True, at("draft"), problem),
-        feedback=_switch(meta.get("feedback"), "feedback", True, True, at("feedback"), problem),
+        draft=_switch(meta.get("draft"), "draft", False, at("draft"), problem),
+        feedback=_switch(meta.get("feedback"), "feedback", True, at("feedback"), problem),
         search_exclude=search_exclude,
         search_boost=search_boost,
         revision=hashlib.sha256(data).hexdigest()[:16],
@@ -325,21 +325,20 @@ def _text(meta: dict[Any, Any], key: str, example: str, at: Callable[[str], int]
     return None
 
 
-_TRUE_WORDS = frozenset({"true", "yes", "on", "1"})
 _FALSE_WORDS = frozenset({"false", "no", "off", "0"})
 
 
-def _switch(value: Any, key: str, default: bool, unclear: bool, line: int,
-            problem: Callable[..., None]) -> bool:
+def _switch(value: Any, key: str, default: bool, line: int, problem: Callable[..., None]) -> bool:
     """A true-or-false field (`draft`, `feedback`): `default` when absent. Written otherwise (in
-    quotes, `draft: "false"`), a word that says true or false is read as meant, anything else
-    as `unclear`; either way with a warning, so a strict build stops on it."""
+    quotes, `draft: "false"`), a word that says true or false is read as meant, anything else as
+    true (a draft stays out, the widget shows); either way with a warning, so a strict build
+    stops on it."""
     if value is None:
         return default
     if isinstance(value, bool):
         return value
     word = str(value).strip().lower()
-    meant = True if word in _TRUE_WORDS else False if word in _FALSE_WORDS else unclear
+    meant = word not in _FALSE_WORDS
     problem(line, f"{key}: {value!r} is not true or false; write {key}: {str(meant).lower()} "
             "without quotes", fallback=f"reading it as {str(meant).lower()}")
     return meant

@@ -66,9 +66,9 @@ def check_docs(docs_dir: Path, shown_root: str = "") -> tuple[list[Problem], lis
     for src in sources:
         if is_snippet(src) or is_toc(src):
             continue
-        data, unreadable = read_source(docs_dir / src, shown_root + src)
-        if data is None:
-            problems.extend([unreadable] if unreadable else [])
+        data = read_source(docs_dir / src, shown_root + src)
+        if isinstance(data, Problem):
+            problems.append(data)
             continue
         if not is_landing_source(src):
             parsed = parse_article(src, data, shown_as=shown_root + src)

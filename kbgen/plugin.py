@@ -143,12 +143,10 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 continue
             if is_landing_source(file.src_uri) or file.generated_by:
                 continue
-            data, unreadable = (read_source(Path(file.abs_src_path), shown + file.src_uri)
-                                if file.abs_src_path else (b"", None))
-            if data is None:
-                parsed = ParsedFile(None, [unreadable] if unreadable else [])
-            else:
-                parsed = parse_article(file.src_uri, data, shown_as=shown + file.src_uri)
+            data = read_source(Path(file.abs_src_path), shown + file.src_uri) \
+                if file.abs_src_path else b""
+            parsed = (ParsedFile(None, [data]) if isinstance(data, Problem)
+                      else parse_article(file.src_uri, data, shown_as=shown + file.src_uri))
             self.problems.extend(parsed.problems)
             article = parsed.article
             if article is None or article.draft:
@@ -261,7 +259,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             return None
         self._progress("Rendering pages")
         description = page.meta.get("description")
-        if isinstance(description, str) and not isinstance(description, Markup):
+        if isinstance(description, str):  # (escaping Markup leaves it as it is)
             # Material writes it into <meta content="..."> as it is: a quote in it ended the
             # attribute. Escaped once here, it is text wherever a template prints it.
             page.meta["description"] = Markup.escape(description)

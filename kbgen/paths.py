@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
+MANIFEST_FILE = "articles.json"  # in the state folder: the articles the last build produced
 
 
 def theme_dir() -> Path:

@@ -31,7 +31,7 @@ from kbgen.articles import (
 )
 from kbgen.config import KbgenConfig
 from kbgen.errors import KbgenError
-from kbgen.paths import shown_root, state_dir, theme_dir
+from kbgen.paths import MANIFEST_FILE, shown_root, state_dir, theme_dir
 from kbgen.search.build import SearchBuilder, drop_search
 from kbgen.search.document import PARSER, section_rows
 from kbgen.site.catalog import Catalog
@@ -367,9 +367,9 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
             "left_out": self.left_out,
             "problems": [str(p) for p in self.problems],
         }
-        tmp = target / "articles.json.tmp"
+        tmp = target / f"{MANIFEST_FILE}.tmp"
         tmp.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-        tmp.replace(target / "articles.json")
+        tmp.replace(target / MANIFEST_FILE)
 
 
 def _state(config: MkDocsConfig) -> Path:

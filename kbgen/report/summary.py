@@ -14,6 +14,7 @@ from typing import Any
 
 from kbgen.errors import KbgenError
 from kbgen.feedback.store import DayVotes, FeedbackStore, SearchGap, query_key
+from kbgen.paths import MANIFEST_FILE
 from kbgen.search.analysis import FILLER, terms
 
 _UNITS = {"h": 3600, "d": 86400, "w": 7 * 86400}
@@ -136,7 +137,7 @@ def content_gaps(searches: list[SearchGap], limit: int) -> list[SearchGap]:
 def load_titles(state_dir: Path) -> dict[str, dict[str, str]]:
     """Article titles and URLs from the last build's manifest (empty if there is none)."""
     try:
-        manifest = json.loads((state_dir / "articles.json").read_text("utf-8"))
+        manifest = json.loads((state_dir / MANIFEST_FILE).read_text("utf-8"))
     except (OSError, ValueError):
         return {}
     return {a["id"]: {"title": a["title"], "url": a["url"]} for a in manifest.get("articles", [])}

@@ -17,6 +17,7 @@ from whoosh import index
 from whoosh.index import EmptyIndexError, Index
 
 from kbgen.errors import SearchError
+from kbgen.paths import MANIFEST_FILE
 from kbgen.search.schema import build_schema
 
 INDEX_DIR = "search"
@@ -120,7 +121,7 @@ def no_index(state: Path) -> str:
     """Why there is no index in `state`, and what to do: build, or turn search back on when the
     last build had it off (its manifest says so)."""
     try:
-        off = json.loads((state / "articles.json").read_text("utf-8")).get("search") is False
+        off = json.loads((state / MANIFEST_FILE).read_text("utf-8")).get("search") is False
     except (OSError, ValueError, AttributeError):
         off = False
     if off:

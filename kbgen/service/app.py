@@ -20,7 +20,7 @@ from starlette.staticfiles import StaticFiles
 
 from kbgen.errors import KbgenError
 from kbgen.feedback import default_url, open_store
-from kbgen.paths import state_dir
+from kbgen.paths import MANIFEST_FILE, state_dir
 from kbgen.service import feedback_api, openapi, search_api
 from kbgen.service.guards import OriginGuard
 
@@ -29,7 +29,7 @@ _ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 def load_manifest(site_dir: Path) -> dict[str, Any]:
     """The articles the last build produced (written by the plugin beside the site)."""
-    path = state_dir(site_dir) / "articles.json"
+    path = state_dir(site_dir) / MANIFEST_FILE
     try:
         manifest = json.loads(path.read_text("utf-8"))
     except FileNotFoundError:

@@ -30,12 +30,15 @@ ARTICLES = {
 ARTICLES |= {f"purchasing/p{n}.md": article(f"Purchase step {n}", "Purchase orders.", body=f"""
         Create purchase order {n} and post the purchase.
         """) for n in range(20)}
+ARTICLES["writing/encoding.md"] = article("Save as UTF-8", "Encodings.", body="""
+    Save every article as UTF-8, the encoding editors use by default.
+    """)
 ARTICLES["purchasing/typo.md"] = article("Vendors", "Approve vendors.", body="""
     Before purchsing, approve the vendor.
     """)
 QUERIES = ["refnd mony", "mony", "refund mony", "constructor", "the constructor of a page",
            "valueof", "hasownproperty", "tostring", "constructer", "purchse order", "purchse",
-           "vendors"]
+           "vendors", "utf8", "utf8 encodng"]
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +76,15 @@ def test_javascript_member_names_are_ordinary_words(built: BuiltSite):
     answers = python_answers(built)
     assert answers["constructor"][2][0] == "account/constructor/"
     assert answers["valueof"][1] == 0
+
+
+def test_a_number_joined_to_a_word_is_no_typo(built: BuiltSite):
+    """"UTF-8" is indexed as "utf" ("8" is too short a word): "utf8" finds it as "utf" does,
+    and "did you mean" offers no "utf", which the reader didn't mean."""
+    answers = python_answers(built)
+    assert answers["utf8"][0] is None
+    assert answers["utf8"][2] == ["writing/encoding/"]
+    assert answers["utf8 encodng"][0] == "utf8 encoding"  # a real typo beside it is still fixed
 
 
 @pytest.mark.browser

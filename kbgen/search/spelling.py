@@ -111,12 +111,20 @@ def likeliest_corrections(plan: Plan, corrections: Mapping[str, list[tuple[str, 
     return chosen
 
 
+def only_drops_digits(word: str, fix: str) -> bool:
+    """Whether `fix` is `word` without its digits: "utf8" searched as "utf", which is how the
+    index has "UTF-8" (a lone "8" is too short a word). No typo to offer a fix for."""
+    return re.sub(r"\d", "", word) == fix
+
+
 def did_you_mean(fixes: Mapping[str, str], original: str) -> str | None:
     """The query with each misspelt word replaced by its fix (`likeliest_corrections`), if any
-    changed."""
+    changed; a fix that only drops a number from its word is searched with, not offered."""
     suggestion = original
     changed = False
     for word, fix in fixes.items():
+        if only_drops_digits(word, fix):
+            continue
         pattern = re.compile(rf"(?<![^\W_]){re.escape(word)}(?![^\W_])", re.IGNORECASE)
         suggestion, count = pattern.subn(fix, suggestion, count=1)
         changed = changed or count > 0

@@ -103,10 +103,16 @@ export function likeliestCorrections(plan, corrections, entries, fillerSet) {
   return chosen;
 }
 
+// spelling.only_drops_digits: "utf8" searched as "utf" (the index's "UTF-8") is no typo.
+export function onlyDropsDigits(word, fix) {
+  return word.replace(/\p{Nd}/gu, "") === fix;
+}
+
 export function didYouMean(fixes, original) {
   let suggestion = original;
   let changed = false;
   for (const [word, fix] of fixes) {
+    if (onlyDropsDigits(word, fix)) continue;
     const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     const pattern = new RegExp(`(?<!${WORDCHAR})${escaped}(?!${WORDCHAR})`, "iu");
     if (pattern.test(suggestion)) {

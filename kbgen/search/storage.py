@@ -72,8 +72,11 @@ def settle(fresh: Path, synonyms: list[list[list[str]]], stamp: str) -> None:
 
 
 def _sweep(state: Path) -> None:
-    """Remove the half-written indexes of builds that were killed (their process is gone): each
-    is a whole copy of the index."""
+    """Remove the half-written indexes of builds that were killed (their process is gone), and
+    what a build with search off failed to remove (`build.drop_search`): each is a whole copy of
+    the index."""
+    for path in state.glob("*.off"):
+        shutil.rmtree(path, ignore_errors=True)
     for path in [*state.glob(f"{INDEX_DIR}.new-*"), *state.glob(f"{INDEX_DIR}.old-*")]:
         pid = path.name.rsplit("-", 1)[-1]
         if pid.isdigit() and int(pid) != os.getpid() and not _running(int(pid)):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -188,12 +189,9 @@ class Lexicon:
             minimum = 1 if self.n < SMALL_INDEX else 2
             frequencies: dict[str, int] = {}
             for leaf, _ in self._leaves:  # Whoosh's merge of the segments' words costs more
-                # A segment's counts take in the articles a rebuild replaced or removed (Whoosh
-                # only marks them deleted): there, the live articles are counted.
-                deletions = leaf.has_deletions()
+                deleted = sorted(leaf.segment().deleted_docs()) if leaf.has_deletions() else []
                 for raw, info in leaf.iter_field("spell"):
-                    count = (sum(1 for _ in leaf.postings("spell", raw).all_ids()) if deletions
-                             else info.doc_frequency())
+                    count = _live_count(leaf, raw, info, deleted)
                     if count:
                         word = raw.decode("utf-8") if isinstance(raw, bytes) else raw
                         frequencies[word] = frequencies.get(word, 0) + count
@@ -207,6 +205,21 @@ class Lexicon:
     def words_like(self, word: str) -> list[tuple[str, int]]:
         """The spelling words that could correct or complete `word`."""
         return self.vocabulary().get(spell_key(word), [])
+
+
+def _live_count(leaf: Any, raw: bytes, info: Any, deleted: list[int]) -> int:
+    """How many live articles of the segment `leaf` have the spelling word `raw`. Its count takes
+    in the articles a rebuild replaced or removed (Whoosh only marks them deleted), so where one
+    of those may have the word, the live ones are counted: from the first and last article when
+    there are no more (most words), else from the postings (1.2 s for all on business-central)."""
+    count = info.doc_frequency()
+    first, last = info.min_id(), info.max_id()
+    at = bisect.bisect_left(deleted, first)
+    if at == len(deleted) or deleted[at] > last:
+        return count  # no deleted article within the word's range
+    if count <= 2:
+        return len({first, last}.difference(deleted))
+    return sum(1 for _ in leaf.postings("spell", raw).all_ids())
 
 
 def spell_key(word: str) -> str:

@@ -5,14 +5,17 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
+import signal
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from conftest import MakeKb, in_ci
-from feedback_helpers import Service, build_help_center
+from feedback_helpers import KBGEN, Service, build_help_center
 
 from kbgen.feedback import open_store
 from kbgen.feedback.store import StoredVote, hash_client
@@ -147,6 +150,40 @@ def test_search_log(service: Service, help_center: Path) -> None:
         assert [s.query for s in store.searches() if s.source == "browser"] == ["cancel my plan"]
 
 
+def test_the_search_log_keeps_only_a_result_of_this_help_center_as_opened(
+    service: Service, help_center: Path
+) -> None:
+    url = f"{service.url}/api/search-log"
+    # What the search box sends: the result's address on the site, a section's anchor and all.
+    opened = {
+        "search-opened-01": f"{service.url}/billing/refunds/#ask-for-a-refund",
+        "search-opened-02": "billing/invoices/",  # window.kbgen.logSearch, given a result's url
+    }
+    for search_id, address in opened.items():
+        body = {"query": "refund", "results": 2, "opened": address, "search_id": search_id}
+        response = httpx.post(url, json=body)
+        assert response.status_code == 200, response.text
+    for address in [
+        "javascript:alert(1)",
+        "<script>alert(1)</script>",
+        "https://evil.example/billing/refunds/",
+        f"{service.url}/no/such/article/",
+        f"{service.url}/",
+        f"{service.url}/billing/refunds/?utm=mail",
+        "",
+    ]:
+        response = httpx.post(url, json={"query": "refund", "results": 2, "opened": address})
+        assert response.status_code == 422, address
+        message = response.json()["error"]
+        assert message.startswith("body.opened must be null or the URL of an article of this "
+                                  f"help center, such as '{service.url}/"), message
+    with open_store(f"sqlite:///{help_center / '.kbgen' / 'feedback.db'}") as store:
+        stored = {s.search_id: s.opened_url for s in store.searches() if s.search_id in opened}
+    # Kept site-relative, as the site links it: the origin it was served from is not kept.
+    assert stored == {"search-opened-01": "billing/refunds/#ask-for-a-refund",
+                      "search-opened-02": "billing/invoices/"}
+
+
 def test_other_origins_are_refused(service: Service) -> None:
     response = httpx.post(
         f"{service.url}/api/feedback",
@@ -176,6 +213,11 @@ def test_an_allowed_origin_gets_cors_headers(help_center: Path) -> None:
         )
         assert response.status_code == 200
         assert response.headers["access-control-allow-origin"] == origin
+        # The site hosted there logs the results its readers open at their address there.
+        search = {"query": "refund", "results": 1, "opened": f"{origin}/help/billing/refunds/"}
+        logged = httpx.post(f"{service.url}/api/search-log", headers={"Origin": origin},
+                            json=search)
+        assert logged.status_code == 200, logged.text
 
 
 def test_a_flood_from_one_client_gets_429(help_center: Path) -> None:
@@ -184,6 +226,37 @@ def test_a_flood_from_one_client_gets_429(help_center: Path) -> None:
         assert codes[:5] == [200] * 5 and codes[5:] == [429] * 3
         response = vote(service, page="billing/invoices", helpful=True)
         assert int(response.headers["retry-after"]) >= 1
+
+
+def test_serve_on_any_free_port_prints_the_port_it_got_and_stops_on_ctrl_c(
+    help_center: Path, tmp_path: Path
+) -> None:
+    log = tmp_path / "serve.log"
+    command = [str(KBGEN), "serve", "-f", str(help_center / "mkdocs.yml"), "--port", "0"]
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT,
+                                   env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        found = None
+        deadline = time.monotonic() + 20
+        while found is None and time.monotonic() < deadline and process.poll() is None:
+            found = re.search(r"on (http://127\.0\.0\.1:(\d+)/) \(Ctrl\+C to stop\)",
+                              log.read_text())
+            time.sleep(0.05)
+        assert found and found[2] != "0", log.read_text()
+        health = None
+        while health is None and time.monotonic() < deadline:
+            with contextlib.suppress(httpx.TransportError):
+                health = httpx.get(f"{found[1]}api/health", timeout=2)
+            time.sleep(0.05)
+        assert health is not None and health.json()["status"] == "ok"
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=10) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert "Traceback" not in log.read_text() and "Aborted" not in log.read_text()
 
 
 def _need_root(what: str) -> None:

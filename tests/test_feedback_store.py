@@ -14,7 +14,7 @@ import pytest
 from conftest import in_ci
 
 from kbgen.errors import StoreError
-from kbgen.feedback import Vote, open_store
+from kbgen.feedback import Vote, migrations, open_store
 from kbgen.feedback.store import BROWSER, FeedbackStore, hash_client
 
 POSTGRES_URL = os.environ.get("KBGEN_TEST_POSTGRES_URL")
@@ -214,6 +214,32 @@ def test_reopening_keeps_votes_and_does_not_migrate_twice(store_url: str) -> Non
         first.record_vote(Vote("a", "r1", True, "client-0001"))
     with open_store(store_url) as second:
         assert len(second.votes()) == 1
+
+
+def test_a_reader_creates_and_migrates_nothing(store_url: str, tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no such file|is not a kbgen feedback database"):
+        open_store(store_url, read_only=True)
+    assert not (tmp_path / "feedback.db").exists()
+    with open_store(store_url) as writer:
+        writer.record_vote(Vote("a", "r1", True, "client-0001"))
+    with open_store(store_url, read_only=True) as reader:
+        assert [v.article_id for v in reader.votes()] == ["a"]
+        with pytest.raises(StoreError):
+            reader.record_vote(Vote("b", "r1", True, "client-0001"))
+    with open_store(store_url, read_only=True) as reader:
+        assert len(reader.votes()) == 1
+
+
+def test_a_store_of_a_newer_kbgen_is_refused(store_url: str) -> None:
+    with open_store(store_url) as store:
+        conn = store._connect()  # type: ignore[attr-defined]
+        conn.execute(f"INSERT INTO kbgen_schema (version) VALUES ({migrations.latest() + 1})")
+        conn.commit()
+        conn.close()
+    for read_only in (False, True):
+        newer = rf"made by a newer kbgen \(schema {migrations.latest() + 1}\); upgrade kbgen"
+        with pytest.raises(StoreError, match=newer):
+            open_store(store_url, read_only=read_only)
 
 
 def test_a_bad_url_is_a_clear_error(tmp_path: Path) -> None:

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import sqlite3
 import time
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from test_browser_accessibility import axe_violations
+from test_feedback_store import fresh_schema_url
 
 from kbgen.cli import main
 from kbgen.errors import KbgenError
-from kbgen.feedback import Vote, open_store
+from kbgen.feedback import Vote, migrations, open_store
 from kbgen.feedback.store import BROWSER
 from kbgen.report import build_report, parse_since, render, wilson_lower
 
@@ -190,7 +193,69 @@ def test_cli_report_writes_html_and_errors_are_one_line(db: str, tmp_path: Path)
     result = CliRunner().invoke(
         main, ["report", "--db", str(tmp_path / "nope.db"), "-f", str(tmp_path / "none.yml")]
     )
-    assert result.exit_code == 1 and "no feedback database" in result.output
-    assert "Traceback" not in result.output
+    assert result.exit_code == 1 and result.output == (
+        f"Error: {tmp_path / 'nope.db'}: no such file; point --db at the feedback database "
+        "'kbgen serve' writes (.kbgen/feedback.db beside the site, unless it was given --db)\n")
+    assert not (tmp_path / "nope.db").exists()
     result = CliRunner().invoke(main, ["report", "--help"])
     assert "Example:" in result.output and "--since" in result.output
+
+
+def _report(db: str, tmp_path: Path, *options: str) -> Result:
+    return CliRunner().invoke(
+        main, ["report", "--db", db, "-f", str(tmp_path / "none.yml"), *options])
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in folder.iterdir()}
+
+
+@pytest.mark.parametrize("tables", [["CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)",
+                                     "INSERT INTO customers (name) VALUES ('Ada')"], []])
+def test_report_on_a_database_that_is_not_kbgen_s_leaves_it_as_it_was(
+    tmp_path: Path, tables: list[str]
+) -> None:
+    other = tmp_path / "data" / "app.db"
+    other.parent.mkdir()
+    with contextlib.closing(sqlite3.connect(other)) as conn:  # another app's, or an empty file
+        for statement in tables:
+            conn.execute(statement)
+        conn.commit()
+    before = _files(other.parent)
+    for db in (str(other), f"sqlite:///{other}"):
+        result = _report(db, tmp_path)
+        assert result.exit_code == 1 and result.output == (
+            f"Error: SQLite {other} is not a kbgen feedback database (none of kbgen's tables "
+            "are in it); point --db at the feedback database 'kbgen serve' writes\n")
+    assert _files(other.parent) == before
+
+
+def test_report_reads_an_older_schema_without_migrating_it(
+    db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = Path(db.removeprefix("sqlite:///")).parent
+    before = _files(folder)
+    # As a later kbgen, whose schema has one more version, meets this database.
+    monkeypatch.setattr(migrations, "VERSIONS",
+                        [*migrations.VERSIONS, ["CREATE TABLE kbgen_later (x INTEGER)"]])
+    result = _report(db, tmp_path, "--since", "all", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["votes"] == 344
+    assert _files(folder) == before
+
+
+@pytest.mark.postgres
+def test_report_on_postgresql_creates_no_tables(tmp_path: Path) -> None:
+    import psycopg
+
+    empty = fresh_schema_url()
+    result = _report(empty, tmp_path)
+    assert result.exit_code == 1 and "is not a kbgen feedback database" in result.output
+    with psycopg.connect(empty) as conn:
+        assert conn.execute("SELECT to_regclass('kbgen_schema')").fetchone() == (None,)
+    filled = fresh_schema_url()
+    with open_store(filled) as store:
+        store.record_vote(Vote("billing/refunds", "r1", True, "client-0001"))
+    result = _report(filled, tmp_path, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["votes"] == 1

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
-from kbgen.feedback.store import FeedbackStore, SearchEvent, Vote, default_url, open_store
+from kbgen.feedback.store import (
+    FeedbackStore,
+    SearchEvent,
+    Vote,
+    default_path,
+    default_url,
+    open_store,
+)
 
-__all__ = ["FeedbackStore", "SearchEvent", "Vote", "default_url", "open_store"]
+__all__ = ["FeedbackStore", "SearchEvent", "Vote", "default_path", "default_url", "open_store"]

@@ -1,7 +1,8 @@
 """The store's schema, version by version; kbgen creates and upgrades it itself on open.
 
 The statements are plain SQL that SQLite and PostgreSQL both accept. Never edit a released
-version: append a new one.
+version: append a new one. `kbgen report` opens a store read-only and never migrates it: it reads an
+older version as it stands, so a new version must leave what the report reads working on older ones.
 """
 
 from __future__ import annotations

@@ -19,8 +19,9 @@ class PostgresStore(SqlStore):
     """Votes and searches in PostgreSQL; each commit is durable before it is acknowledged."""
 
     day_expr = "CAST(FLOOR(created_at / 86400) AS INTEGER)"
+    has_table_sql = "SELECT COUNT(to_regclass(?))"
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, read_only: bool = False) -> None:
         self.url = url
         try:
             info = conninfo_to_dict(url)
@@ -32,12 +33,20 @@ class PostgresStore(SqlStore):
         self.where = (
             f"{info.get('host', 'localhost')}:{info.get('port', 5432)}/{info.get('dbname', '')}"
         )
-        super().__init__(f"PostgreSQL {self.where}")
+        super().__init__(f"PostgreSQL {self.where}", read_only=read_only)
 
     def _connect(self) -> Any:
-        return psycopg.connect(
+        conn = psycopg.connect(
             self.url, connect_timeout=_CONNECT_TIMEOUT_S, application_name="kbgen"
         )
+        if self.read_only:
+            try:
+                conn.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+                conn.commit()
+            except BaseException:
+                conn.close()
+                raise
+        return conn
 
     def _sql(self, sql: str) -> str:
         return sql.replace("?", "%s")

@@ -44,13 +44,21 @@ class SqlStore(FeedbackStore):
     """A FeedbackStore over a DB-API connection; subclasses say how to connect and what failed."""
 
     day_expr = "CAST(created_at / 86400 AS INTEGER)"
+    # 1 if the table named exists (where unqualified names resolve), else 0.
+    has_table_sql = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?"
 
-    def __init__(self, description: str) -> None:
+    def __init__(self, description: str, *, read_only: bool = False) -> None:
+        self.read_only = read_only
         self._conn_lock = threading.Lock()
         self._conn: Any = None
+        self.description = description
         conn = self._guarded("open", self._connect)
-        self._guarded("migrate", self._migrate, conn)
-        self._conn = conn
+        if read_only:
+            with contextlib.closing(conn):
+                self._guarded("read", self._check_readable, conn)
+        else:
+            self._guarded("migrate", self._migrate, conn)
+            self._conn = conn
         super().__init__(description)
 
     @abstractmethod
@@ -78,18 +86,37 @@ class SqlStore(FeedbackStore):
                 raise
             raise error from None
 
+    def _version(self, conn: Any) -> int:
+        return int(conn.execute(self._sql(migrations.CURRENT_VERSION_SQL)).fetchone()[0] or 0)
+
+    def _refuse_newer(self, version: int) -> None:
+        if version > migrations.latest():
+            raise StoreError(
+                f"{self.description}: made by a newer kbgen (schema {version}); "
+                "upgrade kbgen to use it"
+            )
+
+    def _check_readable(self, conn: Any) -> None:
+        """A reader creates and migrates nothing: the store must hold kbgen's tables already,
+        of a version this kbgen knows. An older version is read as it is (see `migrations`)."""
+        found = conn.execute(self._sql(self.has_table_sql), ("kbgen_schema",)).fetchone()[0]
+        version = self._version(conn) if found else 0
+        conn.rollback()
+        if not version:
+            raise StoreError(
+                f"{self.description} is not a kbgen feedback database (none of kbgen's tables "
+                "are in it); point --db at the feedback database 'kbgen serve' writes"
+            )
+        self._refuse_newer(version)
+
     def _migrate(self, conn: Any) -> None:
         def version() -> int:
             conn.execute(self._sql(migrations.SCHEMA_TABLE))
-            return conn.execute(self._sql(migrations.CURRENT_VERSION_SQL)).fetchone()[0] or 0
+            return self._version(conn)
 
         current = version()
         conn.commit()
-        if current > migrations.latest():
-            raise StoreError(
-                f"{self.description}: made by a newer kbgen (schema {current}); "
-                "upgrade kbgen to use it"
-            )
+        self._refuse_newer(current)
         if current == migrations.latest():
             return
         self._begin(conn, migrating=True)

@@ -15,16 +15,24 @@ _BUSY_MS = 10_000
 class SqliteStore(SqlStore):
     """Votes and searches in a SQLite file, shared safely by the service and `kbgen report`."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = path.expanduser().resolve()
+        if read_only and not self.path.is_file():
+            what = "a folder, not a file" if self.path.is_dir() else "no such file"
+            raise StoreError(
+                f"{self.path}: {what}; point --db at the feedback database 'kbgen serve' "
+                "writes (.kbgen/feedback.db beside the site, unless it was given --db)"
+            )
         if not self.path.parent.is_dir():
             raise StoreError(
                 f"{self.path.parent}: no such folder for the feedback database; "
                 "create it or pass another --db"
             )
-        super().__init__(f"SQLite {self.path}")
+        super().__init__(f"SQLite {self.path}", read_only=read_only)
 
     def _connect(self) -> Any:
+        if self.read_only:
+            return self._connect_reader()
         conn = sqlite3.connect(
             self.path, isolation_level=None, check_same_thread=False, timeout=_BUSY_MS / 1000
         )
@@ -40,6 +48,17 @@ class SqliteStore(SqlStore):
         except BaseException:
             conn.close()
             raise
+        return conn
+
+    def _connect_reader(self) -> Any:
+        """A connection that cannot write, to a file that must exist; the journal mode is left
+        as it is. It opens the file read-write all the same: the last connection to a database in
+        WAL mode to close removes its -wal and -shm files, which a read-only one leaves behind."""
+        conn = sqlite3.connect(
+            f"{self.path.as_uri()}?mode=rw", uri=True, isolation_level=None,
+            check_same_thread=False, timeout=_BUSY_MS / 1000,
+        )
+        conn.execute("PRAGMA query_only = ON")
         return conn
 
     def _begin(self, conn: Any, *, migrating: bool = False) -> None:

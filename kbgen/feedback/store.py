@@ -241,17 +241,26 @@ class FeedbackStore(ABC):
         nothing opened."""
 
 
+def default_path(state_dir: Path) -> Path:
+    """The embedded store's file beside a built site."""
+    return state_dir / "feedback.db"
+
+
 def default_url(state_dir: Path) -> str:
     """The embedded store beside a built site."""
-    return f"sqlite:///{(state_dir / 'feedback.db').as_posix()}"
+    return f"sqlite:///{default_path(state_dir).as_posix()}"
 
 
-def open_store(url: str) -> FeedbackStore:
-    """Open (creating and migrating) the store at `url`: `sqlite:///path`, a path, or `postgresql://...`."""
+def open_store(url: str, *, read_only: bool = False) -> FeedbackStore:
+    """Open (creating and migrating) the store at `url`: `sqlite:///path`, a path, or `postgresql://...`.
+
+    `read_only`, for a reader such as the report: nothing is created or migrated, and a URL that
+    names no kbgen store (no such file, or a database without kbgen's tables) is a StoreError.
+    """
     if url.startswith(("postgresql://", "postgres://")):
         from kbgen.feedback.postgres import PostgresStore
 
-        return PostgresStore(url)
+        return PostgresStore(url, read_only=read_only)
     if url.startswith("sqlite:"):
         if not url.startswith("sqlite:///"):
             raise StoreError(
@@ -270,4 +279,4 @@ def open_store(url: str) -> FeedbackStore:
         raise StoreError(f"{url}: the feedback store must be a file, so votes outlive the process")
     from kbgen.feedback.sqlite import SqliteStore
 
-    return SqliteStore(Path(path))
+    return SqliteStore(Path(path), read_only=read_only)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kbgen.errors import KbgenError
-from kbgen.feedback import default_url, open_store
+from kbgen.feedback import default_path, default_url, open_store
 from kbgen.paths import state_dir
 from kbgen.report import build_report, load_titles, parse_since, render
 
@@ -26,21 +26,22 @@ def write_report(
 
         config = load(config_file)
         site_name, base_url = config.site_name, config.site_url or ""
-        titles = load_titles(state_dir(config.site_dir))
-        db_url = db_url or default_url(state_dir(config.site_dir))
+        state = state_dir(config.site_dir)
+        titles = load_titles(state)
+        if db_url is None:
+            if not default_path(state).is_file():
+                raise KbgenError(
+                    f"{default_path(state)}: no feedback database here yet; votes arrive once "
+                    "'kbgen serve' runs (or pass --db)"
+                )
+            db_url = default_url(state)
     elif db_url is None:
         raise KbgenError(
             f"{config_file}: no such file; pass --db URL, or -f path/to/mkdocs.yml "
             "to read the store beside its site"
         )
-    if db_url.startswith(("sqlite:", "/", ".")) or "://" not in db_url:
-        path = Path(db_url.removeprefix("sqlite:///"))
-        if not path.is_file():
-            raise KbgenError(
-                f"{path}: no feedback database here yet; votes arrive once "
-                "'kbgen serve' runs (or pass --db)"
-            )
-    with open_store(db_url) as store:
+    # A report only reads: it creates and migrates nothing, wherever --db points.
+    with open_store(db_url, read_only=True) as store:
         report = build_report(store, start, titles)
     text = render(report, fmt, site_name=site_name, base_url=base_url)
     if output is not None:

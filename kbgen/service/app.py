@@ -111,7 +111,7 @@ def create_app(
                                 # Search files and pages travel compressed, as from a CDN.
                                 Middleware(GZipMiddleware, minimum_size=1024)],
                     lifespan=_lifespan)
-    app.state.feedback = feedback_api.FeedbackApi(store, manifest, rate_limit)
+    app.state.feedback = feedback_api.FeedbackApi(store, manifest, rate_limit, cors_origins)
     app.state.store = store
     app.state.openapi = openapi.document(search_api.OPENAPI_PATHS)
     app.state.site_dir = site

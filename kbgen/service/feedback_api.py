@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from concurrent.futures import Future
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -26,12 +27,22 @@ from kbgen.feedback.store import (
     SearchEvent,
     Vote,
 )
-from kbgen.service.guards import ApiError, RateLimiter, error_response, read_json
+from kbgen.service.guards import (
+    ApiError,
+    RateLimiter,
+    allowed_origins,
+    error_response,
+    is_allowed,
+    is_own,
+    read_json,
+)
 from kbgen.service.validation import first_error
 
 DEFAULT_RATE_LIMIT = 60
 """Write requests a minute that one client address may make to each route (0: no limit)."""
 _ID_PATTERN = "^[A-Za-z0-9_-]{8,100}$"
+# A section's anchor as a browser writes it in a URL: printable ASCII, the rest percent-encoded.
+_FRAGMENT = re.compile(r"[!#-;=?-_a-~]*")
 
 VOTE_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -72,7 +83,13 @@ SEARCH_LOG_SCHEMA: dict[str, Any] = {
             "type": "string",
             "nullable": True,
             "maxLength": 500,
-            "description": "The URL of the result the reader opened, if any.",
+            "description": (
+                "The result the reader opened, null if none: the URL of an article of this help "
+                "center as the search box links to it, on the site's origin (this service's, or "
+                "one allowed with --cors-origin), such as https://help.example.com/billing/"
+                "refunds/#a-section, or site-relative (billing/refunds/). Anything else is "
+                "refused (422). It is stored site-relative."
+            ),
         },
         "search_id": {
             "type": "string",
@@ -96,9 +113,18 @@ def _article_index(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
 class FeedbackApi:
     """The state the routes share: the store, the built articles and the rate limiter."""
 
-    def __init__(self, store: FeedbackStore, manifest: dict[str, Any], rate_limit: int) -> None:
+    def __init__(
+        self,
+        store: FeedbackStore,
+        manifest: dict[str, Any],
+        rate_limit: int,
+        origins: Iterable[str] = (),
+    ) -> None:
         self.store = store
         self.articles = _article_index(manifest)
+        self.urls = {unquote(a["url"]): a for a in manifest["articles"]}
+        self.example = manifest["articles"][0]["url"] if manifest["articles"] else ""
+        self.origins = allowed_origins(origins)
         reasons = manifest.get("feedback_reasons")  # absent from a build by an older kbgen
         self.reasons: list[str] | None = list(reasons) if isinstance(reasons, list) else None
         self.limiter = RateLimiter(rate_limit)
@@ -120,6 +146,41 @@ class FeedbackApi:
             if key in self.articles:
                 return self.articles[key]
         raise ApiError(422, f"page {page[:100]!r} is not an article of this site")
+
+    def opened(self, value: str | None, request: Request) -> str | None:
+        """The result a search opened (null: none), as the site links it. The search box sends
+        the result's address on the site, which may be served from a folder (`/help/...`)."""
+        if value is None:
+            return None
+        try:
+            parts = urlsplit(value)
+        except ValueError:  # such as 'http://[' (an IPv6 address left open)
+            parts = None
+        if parts and self._on_site(parts.scheme, parts.netloc, request) and not parts.query \
+                and _FRAGMENT.fullmatch(parts.fragment):
+            article = self._article_at(parts.path)
+            if article is not None:
+                return article["url"] + (f"#{parts.fragment}" if parts.fragment else "")
+        raise ApiError(422, "body.opened must be null or the URL of an article of this help "
+                            f"center, such as '{request.base_url}{self.example}' or "
+                            f"'{self.example}' (got {value[:100]!r})")
+
+    def _on_site(self, scheme: str, netloc: str, request: Request) -> bool:
+        """Whether an address is site-relative, or on the site's origin: this service's, or one
+        whose pages may call it."""
+        if not scheme and not netloc:
+            return True
+        origin = f"{scheme}://{netloc}"
+        own = is_own(origin, request.headers.get("host", ""))
+        return scheme in ("http", "https") and (own or is_allowed(origin, self.origins))
+
+    def _article_at(self, path: str) -> dict[str, Any] | None:
+        segments = unquote(path).split("/")
+        for start in range(len(segments)):
+            found = self.urls.get("/".join(segments[start:]))
+            if found is not None:
+                return found
+        return None
 
     def vote(self, data: Any) -> Vote:
         """The vote a checked request body asks for."""
@@ -184,7 +245,7 @@ async def post_search_log(request: Request) -> JSONResponse:
         event = SearchEvent(
             data["query"],
             data["results"],
-            data.get("opened"),
+            api.opened(data.get("opened"), request),
             data.get("search_id"),
             source=BROWSER,
         )

@@ -104,16 +104,27 @@ class RateLimiter:
             self._buckets.clear()
 
 
+def allowed_origins(origins: Iterable[str]) -> frozenset[str]:
+    """The origins given with --cors-origin, written as browsers send them (no trailing /)."""
+    return frozenset(o.rstrip("/") for o in origins)
+
+
+def is_allowed(origin: str, allowed: frozenset[str]) -> bool:
+    """Whether pages from `origin`, another origin than the service's, may call the API."""
+    return "*" in allowed or origin in allowed
+
+
+def is_own(origin: str, host: str) -> bool:
+    """Whether `origin` is the service's own: the one the request's Host header names."""
+    return urlsplit(origin).netloc == host
+
+
 class OriginGuard:
     """Refuses /api/ requests from origins not allowed, and answers CORS for those allowed."""
 
     def __init__(self, app: ASGIApp, origins: Iterable[str] = ()) -> None:
         self.app = app
-        self.origins = {o.rstrip("/") for o in origins}
-
-    def allows(self, origin: str) -> bool:
-        """Whether a page from `origin` (another origin than the service's) may call the API."""
-        return "*" in self.origins or origin in self.origins
+        self.origins = allowed_origins(origins)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope["path"].startswith("/api/"):
@@ -121,10 +132,10 @@ class OriginGuard:
             return
         headers = Headers(scope=scope)
         origin = headers.get("origin")
-        if origin is None or urlsplit(origin).netloc == headers.get("host", ""):
+        if origin is None or is_own(origin, headers.get("host", "")):
             await self.app(scope, receive, send)
             return
-        if not self.allows(origin):
+        if not is_allowed(origin, self.origins):
             message = (
                 f"requests from {origin} are not allowed; start the service with "
                 f"--cors-origin {origin} if the site is hosted there"

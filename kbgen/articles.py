@@ -12,11 +12,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
+from mkdocs.utils import is_markdown_file
 
-try:
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - pure-Python PyYAML
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+from kbgen.yaml_lines import Loader, entries, key_lines, nested_line, unreadable_value
 
 ARTICLE_TYPES = ("article", "tutorial", "faq", "troubleshooting")
 TYPE_LABELS = {
@@ -98,16 +96,6 @@ def split_front_matter(text: str) -> tuple[str | None, str]:
     return match.group(1) or "", text[match.end() :]
 
 
-def _key_lines(raw: str) -> dict[str, int]:
-    """Map each top-level key to its line number in the file (front matter starts on line 2)."""
-    lines: dict[str, int] = {}
-    for number, line in enumerate(raw.splitlines(), start=2):
-        match = re.match(r"^([A-Za-z0-9_.\-]+)\s*:", line)
-        if match:
-            lines.setdefault(match.group(1), number)
-    return lines
-
-
 def _as_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -176,6 +164,19 @@ def plain_text(text: str) -> str:
     return _EMPHASIS.sub(r"\1", _STRONG.sub(r"\2", text))
 
 
+def misnamed(src_path: str, shown_as: str) -> Problem | None:
+    """The problem with an article file whose extension is Markdown's but for its case
+    (`Guide.MD`): MkDocs reads only lower-case extensions as Markdown, so it would copy the file
+    into the site as it is. None for any other file, and for snippets, which are read by path."""
+    if is_markdown_file(src_path) or not is_markdown_file(src_path.lower()) \
+            or is_snippet(src_path) or is_toc(src_path):
+        return None
+    path = PurePosixPath(src_path)
+    return Problem(shown_as, 1, f"the extension '{path.suffix}' is not lower case, so the file "
+                   "is not built as an article (MkDocs reads only lower-case extensions as "
+                   f"Markdown); rename it to '{path.with_suffix(path.suffix.lower()).name}'")
+
+
 def read_source(path: Path, shown_as: str) -> bytes | Problem:
     """An article file's bytes, or the problem that it cannot be read (a link to a file that is
     gone, a folder named like an article, no permission)."""
@@ -214,7 +215,7 @@ def parse_article(src_path: str, data: bytes, shown_as: str | None = None) -> Pa
                 "description")
         return ParsedFile(None, problems)
     try:
-        meta = yaml.load(raw, Loader=_Loader) or {}
+        meta = yaml.load(raw, Loader=Loader) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 2
@@ -222,7 +223,7 @@ def parse_article(src_path: str, data: bytes, shown_as: str | None = None) -> Pa
         problem(line, f"front matter is not valid YAML ({reason}); check quoting and indentation")
         return ParsedFile(None, problems)
     except (ValueError, TypeError, OverflowError) as exc:  # a date that does not exist, `!!int x`
-        line, key, text = _unreadable_value(raw)
+        line, key, text = unreadable_value(raw)
         problem(line, f"{key}: {text!r} is not a value YAML can read ({exc}); write a real date "
                 "as YYYY-MM-DD, or put the value in quotes to keep it as text")
         return ParsedFile(None, problems)
@@ -230,7 +231,7 @@ def parse_article(src_path: str, data: bytes, shown_as: str | None = None) -> Pa
         problem(2, "front matter must be a mapping of keys to values (key: value)")
         return ParsedFile(None, problems)
 
-    lines = _key_lines(raw)
+    lines = key_lines(raw)
 
     def at(key: str) -> int:
         return lines.get(key, 1)
@@ -250,16 +251,18 @@ def parse_article(src_path: str, data: bytes, shown_as: str | None = None) -> Pa
         kind = "article"
 
     lists: dict[str, list[str]] = {}
-    for key in ("tags", "related", "queries"):
+    for key in ("tags", "related"):
         value = _as_list(meta.get(key))
         if value is None:
             problem(at(key), f"{key}: must be a list of strings",
                     fallback=f"ignoring {key}")
             value = []
         lists[key] = value
+    lists["queries"] = _queries(meta.get("queries"), lambda: entries(raw, "queries"),
+                                at("queries"), problem)
 
     search_exclude, search_boost = _search_settings(
-        meta.get("search"), lambda key: _nested_line(raw, at("search"), key), problem)
+        meta.get("search"), lambda key: nested_line(raw, at("search"), key), problem)
 
     reviewed = None
     if meta.get("reviewed") is not None:
@@ -325,6 +328,53 @@ def _text(meta: dict[Any, Any], key: str, example: str, at: Callable[[str], int]
     return None
 
 
+def _queries(value: Any, written: Callable[[], list[tuple[int, str | None]]], line: int,
+             problem: Callable[..., None]) -> list[str]:
+    """`queries`: the searches that must find the article, each written as text (or all on one
+    line, between commas). An entry YAML reads as something else (`42`, `yes`, `how to: pay`, a
+    list) is said with its line and left out: what the writer meant cannot be told from it.
+    `written()`: each entry's line, and its text as written when it is a plain value."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    if not isinstance(value, list):
+        problem(line, f"queries: {value!r} is not a list of searches; write each on a line of "
+                "its own, as '- how do I get a refund'", fallback="ignoring queries")
+        return []
+    queries = []
+    where: list[tuple[int, str | None]] | None = None  # read once, when an entry needs it
+    for index, entry in enumerate(value):
+        if isinstance(entry, str):
+            if entry.strip():
+                queries.append(entry.strip())
+            continue
+        where = written() if where is None else where
+        at, text = where[index] if index < len(where) else (line, None)
+        problem(at, f"queries: {_not_a_search(entry, text)}", fallback="leaving the entry out")
+    return queries
+
+
+def _not_a_search(entry: Any, text: str | None) -> str:
+    """Why a `queries` entry (`text` as written, when a plain value) is not read as the text of
+    a search, and what to write instead."""
+    shown = repr(text) if text else repr(entry)
+    if entry is None:
+        found = f"{shown} is read as no value" if text else "an empty entry"
+        return f"{found}; write the search after the '-', or remove the line"
+    if isinstance(entry, dict):
+        return (f"{shown} is read as a mapping, not the text of a search (YAML reads a colon "
+                "followed by a space as 'key: value'); put the search in quotes")
+    if isinstance(entry, list):
+        return (f"{shown} is a list inside the list, not the text of a search; write each "
+                "search on a line of its own, as '- how do I get a refund'")
+    kind = ("true or false" if isinstance(entry, bool) else "a number"
+            if isinstance(entry, (int, float)) else "a date" if isinstance(entry, dt.date)
+            else f"a {type(entry).__name__}")
+    return (f"{shown} is read as {kind}, not the text of a search; put it in quotes to "
+            "search for it")
+
+
 _FALSE_WORDS = frozenset({"false", "no", "off", "0"})
 
 
@@ -342,35 +392,6 @@ def _switch(value: Any, key: str, default: bool, line: int, problem: Callable[..
     problem(line, f"{key}: {value!r} is not true or false; write {key}: {str(meant).lower()} "
             "without quotes", fallback=f"reading it as {str(meant).lower()}")
     return meant
-
-
-def _unreadable_value(raw: str) -> tuple[int, str, str]:
-    """The line, key and text of the first front matter value that YAML parses but cannot turn
-    into a value (a date that does not exist, `!!int abc`)."""
-    loader = _Loader(raw)
-    try:
-        node = loader.get_single_node()
-        for key, value in getattr(node, "value", None) or []:
-            try:
-                loader.construct_object(value, deep=True)
-            except (ValueError, TypeError, OverflowError):
-                return value.start_mark.line + 2, str(key.value), str(value.value)
-    except yaml.YAMLError:
-        pass
-    finally:
-        loader.dispose()
-    return 2, "front matter", raw.strip()[:60]
-
-
-def _nested_line(raw: str, parent: int, key: str) -> int:
-    """The line of `key:` among the indented lines under the top-level key on line `parent`
-    (`parent` itself when written inline, as `search: {boost: 2}`, or when `key` is "")."""
-    for number, line in enumerate(raw.splitlines()[parent - 1:], start=parent + 1):
-        if not key or not line.startswith((" ", "\t")):
-            break
-        if re.match(rf"\s+{re.escape(key)}\s*:", line):
-            return number
-    return parent
 
 
 def _search_settings(value: Any, line_of: Callable[[str], int],

@@ -7,6 +7,7 @@ import posixpath
 import re
 from pathlib import Path
 from typing import Any, NamedTuple
+from urllib.parse import unquote
 
 from kbgen.articles import (
     Article,
@@ -14,6 +15,7 @@ from kbgen.articles import (
     is_landing_source,
     is_snippet,
     is_toc,
+    misnamed,
     parse_article,
     read_source,
 )
@@ -38,7 +40,8 @@ def _broken_links(src_path: str, text: str, existing: set[str], shown_root: str)
                                         "or add the file"))
         for match in _LINK.finditer(INCLUDE.sub("", line)):
             target = match.group("target")
-            if "://" not in target and _resolved(src_path, target) not in existing:
+            # Decoded as MkDocs does: `my%20article.md` is `my article.md`.
+            if "://" not in target and _resolved(src_path, unquote(target)) not in existing:
                 problems.append(Problem(shown_root + src_path, number,
                                         f"link to '{target}': no such article; fix the path"))
     return problems
@@ -58,10 +61,11 @@ class Checked(NamedTuple):
 
 def check_docs(docs_dir: Path, shown_root: str = "") -> tuple[list[Problem], list[Checked]]:
     """Every problem in the articles under `docs_dir`, and the articles checked."""
-    sources = sorted(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md")
-                     if not p.is_dir())
+    files = sorted(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*")
+                   if not p.is_dir())
+    sources = [src for src in files if src.endswith(".md")]
     existing = set(sources)
-    problems: list[Problem] = []
+    problems = [wrong for src in files if (wrong := misnamed(src, shown_root + src))]
     checked = []
     for src in sources:
         if is_snippet(src) or is_toc(src):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
@@ -50,6 +52,34 @@ class CategoryConfig(base.Config):
     `search: {boost: N}`): below 1 ranks them lower, above 1 higher; default 1."""
 
 
+class Categories(c.DictOfItems[CategoryConfig]):
+    """`categories:`, each folder's settings; a key that is none of them is a warning that names
+    the key and the category (a strict build fails on it)."""
+
+    def __init__(self) -> None:
+        super().__init__(c.SubConfig(CategoryConfig), default={})
+
+    def run_validation(self, value: object) -> dict[str, CategoryConfig]:
+        # MkDocs 1.6 resets the warnings list a DictOfItems shares with its items' option before
+        # validating, so an item's "Unrecognised configuration name" never reached the user: the
+        # items warn into a list of their own here, and an unknown key is said below, naming
+        # the category.
+        item_warnings: list[str] = []
+        self.option_type.warnings = item_warnings
+        categories = super().run_validation(value)
+        self.option_type.reset_warnings()
+        self.warnings.extend(w for w in item_warnings if "Unrecognised configuration" not in w)
+        settings = [name for name, _ in CategoryConfig._schema]
+        for name, category in categories.items():
+            for key in sorted(category.keys() - set(settings), key=str):
+                close = difflib.get_close_matches(str(key), settings, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                self.warnings.append(
+                    f"category '{name}': '{key}' is not a category setting{hint}, so it is "
+                    f"ignored; the settings are {', '.join(settings[:-1])} and {settings[-1]}")
+        return categories
+
+
 class FeedbackConfig(base.Config):
     """The "Was this helpful?" widget."""
 
@@ -93,7 +123,7 @@ class KbgenConfig(base.Config):
     """Turn the plugin off without removing it."""
     home_title = c.Type(str, default="How can we help?")
     """The heading above the search box on the home page."""
-    categories = c.DictOfItems(c.SubConfig(CategoryConfig), default={})
+    categories = Categories()
     """Titles, descriptions and icons of category folders."""
     sidebar_limit = PositiveInt(default=60)
     """Most articles listed beside an article; large categories link to their landing page."""

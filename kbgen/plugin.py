@@ -25,6 +25,7 @@ from kbgen.articles import (
     is_landing_source,
     is_snippet,
     is_toc,
+    misnamed,
     parse_article,
     plain_text,
     read_source,
@@ -129,6 +130,13 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 return None
 
         self.rewriter = rewriter = DirectiveRewriter(read_snippet, self.tally)
+        for file in list(files):
+            wrong = None if file.is_documentation_page() or file.inclusion.is_excluded() \
+                else misnamed(file.src_uri, shown + file.src_uri)
+            if wrong is not None:  # not a raw copy of an article beside the built ones
+                log.warning(f"{wrong} (the file is left out of the site)")
+                self.left_out.append(file.src_uri)
+                files.remove(file)
         articles: list[Article] = []
         pages = [f for f in files.documentation_pages()]
         progress.current().stage("Reading articles", len(pages))

@@ -198,6 +198,26 @@ def test_includes_are_resolved_and_unknown_directives_warned_once_per_kind(make_
     assert "Billing in Business Central, step by step." in html(kb / "site", "billing")
 
 
+def test_an_include_cycle_is_named_with_its_line_and_its_text_shown_once(make_kb):
+    kb = make_kb({
+        "billing/a.md": article("A", body="Text of A.\n\n[!INCLUDE[b](../includes/b.md)]\n"),
+        "billing/self.md": article("Self", body="Text of self.\n\n[!INCLUDE[me](self.md)]\n"),
+        "includes/b.md": "Text of B.\n\n[!INCLUDE[a](../billing/a.md)]\n",
+    })
+    cycles = ["includes/b.md:3: include cycle: billing/a.md -> includes/b.md -> billing/a.md "
+              "(the repeated include is left out; remove the include that leads back)",
+              "billing/self.md:8: include cycle: billing/self.md -> billing/self.md"]
+    result = kbgen("build", cwd=kb)
+    assert result.returncode == 0, result.stderr
+    assert all(cycle in result.stderr for cycle in cycles), result.stderr
+    assert "file not found" not in result.stderr and "Traceback" not in result.stderr
+    a, self_page = html(kb / "site", "billing/a"), html(kb / "site", "billing/self")
+    assert (a.count("Text of A."), a.count("Text of B."), self_page.count("Text of self.")) == \
+        (1, 1, 1)
+    strict = kbgen("build", "--strict", cwd=kb)
+    assert strict.returncode == 1 and cycles[0] in strict.stderr
+
+
 def test_material_search_is_replaced(make_kb):
     kb = make_kb({"billing/refunds.md": article("Refunds")})
     (kb / "mkdocs.yml").write_text((kb / "mkdocs.yml").read_text().replace(

@@ -191,3 +191,24 @@ def test_an_unknown_icon_is_a_warning_naming_category_and_icon(make_kb):
     assert result.returncode != 0
     assert "icon ':material-account:' is not a Material icon (did you mean 'material/account'?)" \
         in result.stderr
+
+
+def test_a_misspelled_category_setting_is_named_with_the_closest_one(make_kb):
+    kb = make_kb({"billing/refunds.md": article("Get a refund"),
+                  "account/password.md": article("Reset your password")},
+                 plugin_options="categories:\n  billing:\n    titel: Money\n"
+                                "    description: Invoices and refunds.\n"
+                                "  account:\n    colour: red\n")
+    settings = "so it is ignored; the settings are title, description, icon and search_boost"
+    misspelled = f"category 'billing': 'titel' is not a category setting (did you mean " \
+                 f"'title'?), {settings}"
+    unknown = f"category 'account': 'colour' is not a category setting, {settings}"
+    strict = kbgen("build", "--strict", cwd=kb)
+    assert strict.returncode == 1
+    assert misspelled in strict.stderr and unknown in strict.stderr
+    assert "Traceback" not in strict.stderr
+    normal = kbgen("build", cwd=kb)
+    assert normal.returncode == 0, normal.stderr
+    assert misspelled in normal.stderr and unknown in normal.stderr
+    landing = html(kb / "site", "billing")
+    assert "Invoices and refunds." in landing and "Money" not in landing

@@ -54,3 +54,31 @@ def test_queries_that_find_their_articles_pass_and_check_alone_does_not_search(m
     result = kbgen("check", "--queries", cwd=kb)
     assert result.returncode == 0, result.stdout
     assert result.stdout.rstrip() == "Checked 4 articles and 3 queries: 0 problems."
+
+
+def test_a_query_that_is_not_text_is_named_with_its_line(make_kb):
+    kb = make_kb({**ARTICLES, "billing/refunds.md": (
+        "---\ntitle: Refund an order\ndescription: Money back.\nqueries:\n  - money back\n"
+        "  - 404\n  - yes\n  - how to: refund\n  - [refund, order]\n  -\n---\nRefunds.\n")})
+    at = "docs/billing/refunds.md:"
+    expected = [
+        f"{at}6: queries: '404' is read as a number, not the text of a search; put it in "
+        "quotes to search for it",
+        f"{at}7: queries: 'yes' is read as true or false, not the text of a search",
+        f"{at}8: queries: {{'how to': 'refund'}} is read as a mapping, not the text of a search "
+        "(YAML reads a colon followed by a space as 'key: value'); put the search in quotes",
+        f"{at}9: queries: ['refund', 'order'] is a list inside the list, not the text of a "
+        "search; write each search on a line of its own",
+        f"{at}10: queries: an empty entry; write the search after the '-', or remove the line",
+    ]
+    result = kbgen("check", cwd=kb)
+    assert result.returncode == 1
+    assert all(line in result.stdout for line in expected), result.stdout
+    assert result.stdout.rstrip().endswith("Checked 4 articles: 5 problems.")
+    assert kbgen("build", "--strict", cwd=kb).returncode == 1
+    built = kbgen("build", cwd=kb)
+    assert built.returncode == 0, built.stderr
+    assert all(line in built.stderr for line in expected) and "Traceback" not in built.stderr
+    assert built.stderr.count("(leaving the entry out)") == 5
+    # The text entry is still searched ('money back', and the two of billing/disputes.md).
+    assert "Checked 4 articles and 3 queries: " in kbgen("check", "--queries", cwd=kb).stdout

@@ -122,6 +122,45 @@ def test_check_lists_every_problem_and_exits_1(make_kb):
     assert "Checked 3 articles: 4 problems." in result.stdout
 
 
+def test_check_decodes_percent_encoded_links_as_the_build_does(make_kb):
+    kb = make_kb({
+        "billing/my article.md": article("Mine"),
+        "billing/café.md": article("Café"),
+        "billing/invoices.md": GOOD + "\nSee [mine](my%20article.md), [café](caf%C3%A9.md#top) "
+                                      "and [gone](no%20such.md).\n",
+    })
+    result = kbgen("check", cwd=kb)
+    assert result.returncode == 1
+    assert "docs/billing/invoices.md:7: link to 'no%20such.md': no such article" in result.stdout
+    assert "my%20article.md" not in result.stdout and "caf%C3%A9.md" not in result.stdout
+    assert result.stdout.rstrip().endswith("Checked 3 articles: 1 problem.")
+    built = kbgen("build", cwd=kb)  # MkDocs finds the same two, and misses the same one
+    assert "links to missing articles: 1 in 1 file" in built.stderr
+    assert 'href="../my%20article/"' in (kb / "site/billing/invoices/index.html").read_text("utf-8")
+
+
+def test_an_article_with_an_upper_case_extension_is_named_not_copied(make_kb):
+    kb = make_kb({"billing/invoices.md": GOOD, "billing/Guide.MD": article("Guide"),
+                  "account/x.Md": article("X"), "includes/Terms.MD": "Terms."})
+    expected = ["docs/billing/Guide.MD:1: the extension '.MD' is not lower case, so the file is "
+                "not built as an article (MkDocs reads only lower-case extensions as Markdown); "
+                "rename it to 'Guide.md'",
+                "docs/account/x.Md:1: the extension '.Md' is not lower case"]
+    checked = kbgen("check", cwd=kb)
+    assert checked.returncode == 1
+    assert all(line in checked.stdout for line in expected), checked.stdout
+    assert "Terms.MD" not in checked.stdout  # a snippet: included by its path, as written
+    assert checked.stdout.rstrip().endswith("Checked 1 article: 2 problems.")
+    strict = kbgen("build", "--strict", cwd=kb)
+    assert strict.returncode == 1
+    assert all(line in strict.stderr for line in expected) and "Traceback" not in strict.stderr
+    normal = kbgen("build", cwd=kb)
+    assert normal.returncode == 0, normal.stderr
+    assert f"{expected[0]} (the file is left out of the site)" in normal.stderr
+    assert (kb / "site/billing/invoices/index.html").is_file()
+    assert not (kb / "site/billing/Guide.MD").exists() and not (kb / "site/account").exists()
+
+
 def test_unknown_keys_are_kept_and_defaults_apply():
     data = (b"---\ntitle: Export data\ndescription: To Excel.\nms.topic: article\n"
             b"ms.date: 04/07/2025\nms.search.keywords: excel, export\n---\n# Body\n")

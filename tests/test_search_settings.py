@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from click.testing import CliRunner
 from conftest import MKDOCS_YML, article
 from search_fixtures import BuiltSite, build_kb, write_kb
 from site_server import static_server
+from test_front_matter import kbgen
 
 from kbgen.articles import parse_article
 from kbgen.build import build_site
@@ -158,3 +161,22 @@ def test_turning_search_off_leaves_no_index_to_answer_from(make_kb):
     assert result.exit_code == 1
     assert "search is off for this help center ('search: false'" in result.output
     assert not (kb / ".kbgen/search").exists() and not (kb / ".kbgen/search-export").exists()
+
+
+def test_a_term_written_twice_in_the_synonyms_file_is_named_with_both_lines(make_kb):
+    kb = make_kb({"billing/refunds.md": article(
+        "Get a refund", body="Ask for a refund within 30 days.\n")},
+        plugin_options="synonyms: synonyms.yml")
+    (kb / "synonyms.yml").write_text(
+        "refund: money back\nparcel: package\nrefund: reimbursement\n", encoding="utf-8")
+    expected = ("synonyms.yml:3: 'refund' is already a term on line 1, whose synonyms are not "
+                "used; put all of its synonyms on one line")
+    result = kbgen("build", cwd=kb)
+    assert result.returncode == 0, result.stderr
+    assert expected in result.stderr and "Traceback" not in result.stderr
+    # As YAML reads it, the later line is the one used.
+    found = kbgen("search", "reimbursement", "--json", cwd=kb)
+    assert [r["title"] for r in json.loads(found.stdout)["results"]] == ["Get a refund"]
+    assert json.loads(kbgen("search", "money back", "--json", cwd=kb).stdout)["results"] == []
+    strict = kbgen("build", "--strict", cwd=kb)
+    assert strict.returncode == 1 and expected in strict.stderr

@@ -60,9 +60,17 @@ def load_synonyms(path: str | Path | None) -> tuple[list[list[list[str]]], list[
                     "'refund: money back, reimbursement'; search goes on without them"]
     entries: dict[str, object] = {}
     problems = []
+    lines: dict[str, int] = {}  # the line of each term, to name a term written twice
     for key, value in root.value:
         line = f"{shown}:{key.start_mark.line + 1}"
         word = key.value if isinstance(key, yaml.ScalarNode) else None
+        if word and word in lines:
+            # As YAML reads a mapping, the later line wins; said, since the earlier is lost.
+            problems.append(f"{line}: '{word}' is already a term on line {lines[word]}, whose "
+                            "synonyms are not used; put all of its synonyms on one line")
+            entries.pop(word, None)
+        if word:
+            lines[word] = key.start_mark.line + 1
         if isinstance(value, yaml.ScalarNode):
             others: object = value.value
         elif isinstance(value, yaml.SequenceNode) and all(

@@ -59,7 +59,8 @@ CODE_SPAN = re.compile(r"(`+[^`]*`+)")
 # for the language and ignores the rest; SuperFences does not see a fence there at all.
 _INFO_WORDS = re.compile(r"^(?P<opening>[ \t]*(?:`{3,}|~{3,})[ \t]*[\w+#.-]+)[ \t]+[\w ]+$")
 _LEAD = re.compile(r"[ \t]*(?:>[ \t]?)*")
-_MAX_INCLUDE_DEPTH = 4
+_MAX_INCLUDE_DEPTH = 4  # includes within includes, as deep as this
+_TOO_DEEP = f"[!INCLUDE] (nested more than {_MAX_INCLUDE_DEPTH} deep, so left out)"
 # Image directives kbgen renders, except when they are incomplete: say what is missing.
 _COLON_LABELS = {
     "image": ":::image (without a source)",
@@ -70,11 +71,11 @@ _UNCLOSED_IMAGE = ":::image (not closed by ::: on the same line)"
 ReadFile = Callable[[str], "str | None"]
 Trace = dict[str, Any]  # {"reads": {path: digest}, "tallied": [[kind, src_path], ...]}
 
-# Changes with the code that rewrites a page (this module, its blocks and the list pass): a
-# rewrite kept by an earlier build (`rewrite_traced`) is found under a key that holds it.
-REWRITER = hashlib.sha256(b"".join((Path(__file__).parent / name).read_bytes()
-                                   for name in ("directives.py", "blocks.py", "lists.py"))
-                          ).hexdigest()[:12]
+# Changes with the code that rewrites a page (this module, its blocks, the list pass and the
+# images): a rewrite kept by an earlier build (`rewrite_traced`) is found under a key that holds it.
+REWRITER = hashlib.sha256(b"".join(
+    (Path(__file__).parent / name).read_bytes()
+    for name in ("directives.py", "blocks.py", "lists.py", "images.py"))).hexdigest()[:12]
 
 
 
@@ -129,6 +130,7 @@ class DirectiveRewriter:
         self._read_file = read_file
         self._tally = tally
         self._cache: dict[str, str | None] = {}
+        self._offsets: dict[str, int] = {}  # lines of each file in `_cache` before its text
         self._digests: dict[str, str | None] = {}  # of the texts in `_cache` (`_digest`)
         self._trace: Trace | None = None
 
@@ -141,9 +143,13 @@ class DirectiveRewriter:
         """An include's text without its front matter (None when there is no such file), read
         once a build."""
         if path not in self._cache:
-            text = self._read_file(path)
-            if text is not None:
-                text = split_front_matter(text)[1].strip("\n")
+            raw = self._read_file(path)
+            text = None
+            if raw is not None:
+                body = split_front_matter(raw)[1]
+                text = body.lstrip("\n")
+                self._offsets[path] = raw[:len(raw) - len(text)].count("\n")
+                text = text.rstrip("\n")
             self._cache[path] = text
         return self._cache[path]
 
@@ -152,9 +158,15 @@ class DirectiveRewriter:
         pages include the same file."""
         if path not in self._digests:
             text = self._load(path)
+            # With the lines before it: a message names a line of the file (an include cycle).
             self._digests[path] = None if text is None else hashlib.sha256(
-                text.encode("utf-8")).hexdigest()[:16]
+                f"{self._offsets[path]}\n{text}".encode()).hexdigest()[:16]
         return self._digests[path]
+
+    def _line(self, path: str, index: int) -> int:
+        """The line in the file `path` of line `index` (from 0) of its text as included."""
+        self._include_text(path)  # a trace depends on it now: the line moves with front matter
+        return self._offsets.get(path, 0) + index + 1
 
     def _count(self, kind: str, src_path: str) -> None:
         self._tally.add(kind, src_path)
@@ -185,18 +197,30 @@ class DirectiveRewriter:
             self._tally.add(kind, src_path)
         return True
 
-    def _included(self, line: str, src_path: str, depth: int) -> str:
-        """`line` with its includes replaced by their files' text; the lines after the first go
-        on in the include's block (the list item or quote it stands in)."""
+    def _included(self, line: str, number: int | None, chain: tuple[str, ...]) -> str:
+        """`line` (line `number` from 0 of the text of `chain[-1]`, the file it is in; None when
+        a description) with its includes replaced by their files' text; the lines after the
+        first go on in the include's block (the list item or quote it stands in). `chain`: the
+        page, then each file included on the way to this one."""
+        src_path = chain[-1]
+
         def include(match: re.Match[str]) -> str:
             target = posixpath.normpath(
                 posixpath.join(posixpath.dirname(src_path), match.group("path"))
             )
-            text = self._include_text(target) if depth < _MAX_INCLUDE_DEPTH else None
-            if text is None:
-                self._count("[!INCLUDE] (file not found)", src_path)
+            if target in chain:  # it would include itself again, without end
+                where = (f"{src_path}:{self._line(src_path, number)}" if number is not None
+                         else f"{src_path} (its description)")
+                loop = " -> ".join((*chain[chain.index(target):], target))
+                self._count(f"{where}: include cycle: {loop} (the repeated include is left "
+                            "out; remove the include that leads back)", chain[0])
                 return ""
-            lines = self._expand(text, target, depth + 1).strip("\n").split("\n")
+            too_deep = len(chain) > _MAX_INCLUDE_DEPTH
+            text = None if too_deep else self._include_text(target)
+            if text is None:
+                self._count(_TOO_DEEP if too_deep else "[!INCLUDE] (file not found)", src_path)
+                return ""
+            lines = self._expand(text, (*chain, target)).strip("\n").split("\n")
             # An included file is a document of its own: code or a comment it leaves open ends
             # with it, instead of taking in the page after it.
             verbatim = Verbatim()
@@ -215,14 +239,15 @@ class DirectiveRewriter:
 
         return _outside_code_spans(line, expand)
 
-    def _expand(self, markdown: str, src_path: str, depth: int) -> str:
-        """`markdown` with every include in place, as DocFX reads it, before any other pass."""
+    def _expand(self, markdown: str, chain: tuple[str, ...], lines: bool = True) -> str:
+        """`markdown`, the text of the file `chain[-1]` (a description when not `lines`), with
+        every include in place, as DocFX reads it, before any other pass."""
         if "[!" not in markdown:
             return markdown
         verbatim = Verbatim()
         return "\n".join(line if verbatim.holds(line) or "[!" not in line
-                         else self._included(line, src_path, depth)
-                         for line in markdown.split("\n"))
+                         else self._included(line, index if lines else None, chain)
+                         for index, line in enumerate(markdown.split("\n")))
 
     def _inline(self, line: str, src_path: str) -> str:
         def drop_bang(match: re.Match[str]) -> str:
@@ -293,12 +318,12 @@ class DirectiveRewriter:
 
     def inline_text(self, text: str, src_path: str) -> str:
         """A line of front matter (a description) with its includes in place, kept on one line."""
-        return " ".join(self._expand(text, src_path, 0).split())
+        return " ".join(self._expand(text, (src_path,), lines=False).split())
 
     def rewrite(self, markdown: str, src_path: str) -> str:
         """Return a page's `markdown` with includes in place, lists as CommonMark reads them
         (`kbgen.site.lists`), and alerts and foreign directives handled."""
-        expanded = without_long_comments(self._expand(markdown, src_path, 0))
+        expanded = without_long_comments(self._expand(markdown, (src_path,)))
         return self._lines(four_space_lists(expanded), src_path)
 
     def _lines(self, markdown: str, src_path: str) -> str:

@@ -58,6 +58,23 @@ def load(config_file: str | Path = "mkdocs.yml", **overrides: object) -> MkDocsC
         raise ConfigError(f"{path}: {exc}") from None
 
 
+def _require_plugin(config: MkDocsConfig, config_file: str | Path) -> None:
+    if "kbgen" not in config.plugins:
+        raise ConfigError(f"{config_file}: the kbgen plugin is not enabled; add '- kbgen' "
+                          "under 'plugins:'")
+
+
+def load_help_center(config_file: str | Path = "mkdocs.yml") -> MkDocsConfig:
+    """`load`, for the commands that read what the last build wrote beside the site (search,
+    serve): kbgen must be on, or they would answer from an index it no longer keeps."""
+    config = load(config_file)
+    _require_plugin(config, config_file)
+    if not config.plugins["kbgen"].config.enabled:
+        raise ConfigError(f"{config_file}: the kbgen plugin is turned off ('enabled: false' under "
+                          "kbgen); remove that line and run 'kbgen build' again")
+    return config
+
+
 def build_site(
     config_file: str | Path = "mkdocs.yml", *, strict: bool = False, site_dir: str | None = None
 ) -> BuildSummary:
@@ -68,9 +85,7 @@ def build_site(
     start = time.monotonic()
     try:
         config = load(config_file, strict=strict, site_dir=site_dir)
-        if "kbgen" not in config.plugins:
-            raise ConfigError(f"{config_file}: the kbgen plugin is not enabled; add '- kbgen' "
-                              "under 'plugins:'")
+        _require_plugin(config, config_file)
         mkdocs_build(config)
     except PluginError as exc:
         raise KbgenError(str(exc)) from None

@@ -137,7 +137,7 @@ def serve(config_file: str, host: str, port: int, rebuild: bool, db: str | None,
       kbgen build && kbgen serve --port 8000
       kbgen serve --db postgresql://kb@db.internal/help --cors-origin https://help.example.com
     """
-    from kbgen.build import build_site, load
+    from kbgen.build import build_site, load_help_center
     from kbgen.service.feedback_api import DEFAULT_RATE_LIMIT
     from kbgen.service.run import run
 
@@ -145,7 +145,7 @@ def serve(config_file: str, host: str, port: int, rebuild: bool, db: str | None,
     try:
         if rebuild:
             click.echo(build_site(config_file).line())
-        config = load(config_file)
+        config = load_help_center(config_file)
         run(config.site_dir, host=host, port=port, db_url=db, cors_origins=cors_origins,
             rate_limit=DEFAULT_RATE_LIMIT if rate_limit is None else rate_limit)
     except KbgenError as exc:
@@ -306,7 +306,7 @@ def search(query: str | None, config_file: str, as_json: bool, queries_file: Bin
     """
     import json
 
-    from kbgen.build import load
+    from kbgen.build import load_help_center
     from kbgen.paths import state_dir
     from kbgen.search.searcher import Searcher
 
@@ -314,7 +314,7 @@ def search(query: str | None, config_file: str, as_json: bool, queries_file: Bin
         fail(KbgenError("give a QUERY, or --queries FILE with one query a line"))
     try:
         queries = _read_queries(queries_file) if queries_file is not None else None
-        config = load(config_file)
+        config = load_help_center(config_file)
         with Searcher(state_dir(config.site_dir)) as searcher:
             try:
                 searcher.check_filters(category, kind)

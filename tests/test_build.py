@@ -373,11 +373,19 @@ def test_pages_load_nothing_from_another_origin(make_kb):
 
 
 def test_a_disabled_plugin_builds_plain_material(make_kb):
-    kb = make_kb({"billing/refunds.md": article("Refunds")}, plugin_options="enabled: false")
+    kb = make_kb({"billing/refunds.md": article("Refunds")})
+    assert kbgen("build", cwd=kb).returncode == 0  # an index, before the plugin is turned off
+    make_kb({}, plugin_options="enabled: false")
     result = kbgen("build", cwd=kb)
     assert result.returncode == 0, result.stderr
     assert "Built 0 articles in 0 categories" in result.stdout
     assert (kb / "site/billing/refunds/index.html").is_file()
+    # Nothing answers from what the plugin wrote while it was on.
+    for command in (["search", "refunds"], ["serve", "--port", "0"]):
+        result = kbgen(*command, cwd=kb)
+        assert result.returncode == 1
+        assert "the kbgen plugin is turned off ('enabled: false' under kbgen)" in result.stderr
+        assert "Traceback" not in result.stderr
 
 
 def test_without_search_there_is_no_search_box(make_kb):

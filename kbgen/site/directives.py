@@ -71,11 +71,13 @@ _UNCLOSED_IMAGE = ":::image (not closed by ::: on the same line)"
 ReadFile = Callable[[str], "str | None"]
 Trace = dict[str, Any]  # {"reads": {path: digest}, "tallied": [[kind, src_path], ...]}
 
-# Changes with the code that rewrites a page (this module, its blocks, the list pass and the
-# images): a rewrite kept by an earlier build (`rewrite_traced`) is found under a key that holds it.
+# Changes with the code that rewrites a page (this module, its blocks, the list pass, the images,
+# and the front matter an include drops): a rewrite kept by an earlier build (`rewrite_traced`) is
+# found under a key that holds it.
 REWRITER = hashlib.sha256(b"".join(
     (Path(__file__).parent / name).read_bytes()
-    for name in ("directives.py", "blocks.py", "lists.py", "images.py"))).hexdigest()[:12]
+    for name in ("directives.py", "blocks.py", "lists.py", "images.py", "../articles.py")
+)).hexdigest()[:12]
 
 
 

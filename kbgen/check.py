@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import unquote
 
+from mkdocs.utils import is_markdown_file
+
 from kbgen.articles import (
     Article,
     Problem,
@@ -63,7 +65,7 @@ def check_docs(docs_dir: Path, shown_root: str = "") -> tuple[list[Problem], lis
     """Every problem in the articles under `docs_dir`, and the articles checked."""
     files = sorted(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*")
                    if not p.is_dir())
-    sources = [src for src in files if src.endswith(".md")]
+    sources = [src for src in files if is_markdown_file(src)]  # as MkDocs builds: .markdown too
     existing = set(sources)
     problems = [wrong for src in files if (wrong := misnamed(src, shown_root + src))]
     checked = []

@@ -139,6 +139,15 @@ def test_check_decodes_percent_encoded_links_as_the_build_does(make_kb):
     assert 'href="../my%20article/"' in (kb / "site/billing/invoices/index.html").read_text("utf-8")
 
 
+def test_check_reads_every_file_mkdocs_builds_as_an_article(make_kb):
+    kb = make_kb({"billing/refunds.markdown": BAD_FILES["bad type"][0],
+                  "billing/invoices.md": GOOD + "\nSee [refunds](refunds.markdown).\n"})
+    result = kbgen("check", cwd=kb)
+    assert "docs/billing/refunds.markdown:4: type: 'guide'" in result.stdout
+    assert "link to" not in result.stdout
+    assert result.stdout.rstrip().endswith("Checked 2 articles: 1 problem.")
+
+
 def test_an_article_with_an_upper_case_extension_is_named_not_copied(make_kb):
     kb = make_kb({"billing/invoices.md": GOOD, "billing/Guide.MD": article("Guide"),
                   "account/x.Md": article("X"), "includes/Terms.MD": "Terms."})

@@ -64,10 +64,11 @@ def _require_plugin(config: MkDocsConfig, config_file: str | Path) -> None:
                           "under 'plugins:'")
 
 
-def load_help_center(config_file: str | Path = "mkdocs.yml") -> MkDocsConfig:
+def load_help_center(config_file: str | Path = "mkdocs.yml",
+                     site_dir: str | None = None) -> MkDocsConfig:
     """`load`, for the commands that read what the last build wrote beside the site (search,
     serve): kbgen must be on, or they would answer from an index it no longer keeps."""
-    config = load(config_file)
+    config = load(config_file, site_dir=site_dir)
     _require_plugin(config, config_file)
     if not config.plugins["kbgen"].config.enabled:
         raise ConfigError(f"{config_file}: the kbgen plugin is turned off ('enabled: false' under "

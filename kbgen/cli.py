@@ -34,6 +34,11 @@ CONFIG_OPTION = click.option(
     "-f", "--config-file", default="mkdocs.yml", show_default=True,
     type=click.Path(dir_okay=False), help="The help center's mkdocs.yml.",
 )
+# The commands that read what a build wrote find it beside the site, wherever `build -d` put it.
+BUILT_SITE_OPTION = click.option(
+    "-d", "--site-dir", default=None,
+    help="The site 'kbgen build -d' wrote, if not mkdocs.yml's (default: site/).",
+)
 
 
 class _RichReporter:
@@ -119,6 +124,7 @@ def build(config_file: str, strict: bool, site_dir: str | None, verbose: bool) -
               help="Port to listen on (0: any free one).")
 @click.option("--build/--no-build", "rebuild", default=False,
               help="Build the site first (default: serve what is built).")
+@BUILT_SITE_OPTION
 @DB_OPTION
 @click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
               help="Another origin whose pages may call the API (repeatable), e.g. "
@@ -126,8 +132,8 @@ def build(config_file: str, strict: bool, site_dir: str | None, verbose: bool) -
 @click.option("--rate-limit", default=None, type=click.IntRange(min=0),
               help="Votes (and search-log events) a minute per client address; 0: no limit "
                    "[default: 60].")
-def serve(config_file: str, host: str, port: int, rebuild: bool, db: str | None,
-          cors_origins: tuple[str, ...], rate_limit: int | None) -> None:
+def serve(config_file: str, host: str, port: int, rebuild: bool, site_dir: str | None,
+          db: str | None, cors_origins: tuple[str, ...], rate_limit: int | None) -> None:
     """Serve the built help center and its API on http://127.0.0.1:8000.
 
     Votes go to a SQLite file beside the site (.kbgen/feedback.db) unless --db says otherwise.
@@ -144,8 +150,8 @@ def serve(config_file: str, host: str, port: int, rebuild: bool, db: str | None,
     _setup_logging(False)
     try:
         if rebuild:
-            click.echo(build_site(config_file).line())
-        config = load_help_center(config_file)
+            click.echo(build_site(config_file, site_dir=site_dir).line())
+        config = load_help_center(config_file, site_dir=site_dir)
         run(config.site_dir, host=host, port=port, db_url=db, cors_origins=cors_origins,
             rate_limit=DEFAULT_RATE_LIMIT if rate_limit is None else rate_limit)
     except KbgenError as exc:
@@ -250,6 +256,7 @@ def new(title: str, kind: str, category: str, description: str | None, docs_dir:
 
 @main.command()
 @CONFIG_OPTION
+@BUILT_SITE_OPTION
 @DB_OPTION
 @click.option("--since", default="30d", show_default=True,
               help="Period: a span (30d, 12h, 2w), a date (2025-01-31) or 'all'.")
@@ -258,7 +265,8 @@ def new(title: str, kind: str, category: str, description: str | None, docs_dir:
               help="table for a terminal, json or csv for scripts, html for a dashboard.")
 @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
               help="Write to FILE instead of standard output.")
-def report(config_file: str, db: str | None, since: str, fmt: str, output: str | None) -> None:
+def report(config_file: str, site_dir: str | None, db: str | None, since: str, fmt: str,
+           output: str | None) -> None:
     """Report helpfulness per article, the articles most in need of work, content gaps and
     top searches.
 
@@ -270,7 +278,8 @@ def report(config_file: str, db: str | None, since: str, fmt: str, output: str |
     from kbgen.report.run import write_report
 
     try:
-        text = write_report(config_file, db_url=db, since=since, fmt=fmt, output=output)
+        text = write_report(config_file, site_dir=site_dir, db_url=db, since=since, fmt=fmt,
+                            output=output)
     except KbgenError as exc:
         fail(exc)
     if output is None:
@@ -282,6 +291,7 @@ def report(config_file: str, db: str | None, since: str, fmt: str, output: str |
 @main.command()
 @click.argument("query", required=False)
 @CONFIG_OPTION
+@BUILT_SITE_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
 @click.option("--queries", "queries_file", type=click.File("rb"), default=None,
               help="Run every query in FILE (one a line); print one JSON object a line.")
@@ -293,8 +303,9 @@ def report(config_file: str, db: str | None, since: str, fmt: str, output: str |
               help="Only articles of this type.")
 @click.option("--explain", is_flag=True,
               help="Say why each result ranks where it does: how each word matched, and where.")
-def search(query: str | None, config_file: str, as_json: bool, queries_file: BinaryIO | None,
-           limit: int, category: str | None, kind: str | None, explain: bool) -> None:
+def search(query: str | None, config_file: str, site_dir: str | None, as_json: bool,
+           queries_file: BinaryIO | None, limit: int, category: str | None, kind: str | None,
+           explain: bool) -> None:
     """Search the built help center, ranked exactly as its search box ranks.
 
     \b
@@ -314,7 +325,7 @@ def search(query: str | None, config_file: str, as_json: bool, queries_file: Bin
         fail(KbgenError("give a QUERY, or --queries FILE with one query a line"))
     try:
         queries = _read_queries(queries_file) if queries_file is not None else None
-        config = load_help_center(config_file)
+        config = load_help_center(config_file, site_dir=site_dir)
         with Searcher(state_dir(config.site_dir)) as searcher:
             try:
                 searcher.check_filters(category, kind)

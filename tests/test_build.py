@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from html import unescape
@@ -386,6 +387,19 @@ def test_a_disabled_plugin_builds_plain_material(make_kb):
         assert result.returncode == 1
         assert "the kbgen plugin is turned off ('enabled: false' under kbgen)" in result.stderr
         assert "Traceback" not in result.stderr
+
+
+def test_the_commands_that_read_a_build_find_one_written_elsewhere(make_kb):
+    kb = make_kb({"billing/refunds.md": article("Get a refund")})
+    result = kbgen("build", "-d", "out/site", cwd=kb)
+    assert result.returncode == 0, result.stderr
+    assert (kb / "out/.kbgen/search").is_dir()  # beside the site, as always
+    found = kbgen("search", "refund", "--json", "-d", "out/site", cwd=kb)
+    assert found.returncode == 0, found.stderr
+    assert [r["url"] for r in json.loads(found.stdout)["results"]] == ["billing/refunds/"]
+    reported = kbgen("report", "-d", "out/site", cwd=kb)  # no votes yet: said of that site's store
+    assert reported.returncode == 1
+    assert f"{kb / 'out/.kbgen/feedback.db'}: no feedback database here yet" in reported.stderr
 
 
 def test_without_search_there_is_no_search_box(make_kb):

@@ -13,6 +13,7 @@ from kbgen.report import build_report, load_titles, parse_since, render
 def write_report(
     config_file: str | Path = "mkdocs.yml",
     *,
+    site_dir: str | None = None,
     db_url: str | None = None,
     since: str = "30d",
     fmt: str = "table",
@@ -24,7 +25,7 @@ def write_report(
     if Path(config_file).is_file():
         from kbgen.build import load
 
-        config = load(config_file)
+        config = load(config_file, site_dir=site_dir)
         site_name, base_url = config.site_name, config.site_url or ""
         state = state_dir(config.site_dir)
         titles = load_titles(state)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from conftest import CORPORA, MKDOCS_YML, article
 
@@ -134,6 +135,15 @@ def build_small_kb(base: Path, *, synonyms: bool = True) -> BuiltSite:
     """The six-article help center (`SMALL_KB`, three categories and four types), built under
     `base`, with the writer's synonyms unless `synonyms` is false."""
     return build_kb(base, SMALL_KB, SYNONYMS_YML if synonyms else None)
+
+
+def refunds_kb(make_kb: Any, synonyms_yml: str) -> Path:
+    """Through the `make_kb` fixture: one article about refunds, and this synonyms file."""
+    kb: Path = make_kb({"billing/refunds.md": article(
+        "Get a refund", body="Ask for a refund within 30 days.\n")},
+        plugin_options="synonyms: synonyms.yml")
+    (kb / "synonyms.yml").write_text(synonyms_yml, encoding="utf-8")
+    return kb
 
 
 def damage_index(built: BuiltSite, how: str) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import CORPORA, article
-from search_fixtures import article_doc, build_kb, build_small_kb, damage_index
+from search_fixtures import article_doc, build_kb, build_small_kb, damage_index, refunds_kb
 from test_front_matter import kbgen
 
 from kbgen.build import build_site
@@ -238,11 +238,7 @@ def test_an_export_from_another_build_is_not_used(tmp_path: Path):
 
 
 def test_a_bad_synonyms_file_is_named_line_by_line_and_its_good_entries_still_work(make_kb):
-    kb = make_kb({"billing/refunds.md": article(
-        "Get a refund", body="Ask for a refund within 30 days.\n")},
-        plugin_options="synonyms: synonyms.yml")
-    (kb / "synonyms.yml").write_text(
-        "refund: money back\ncard:\n  nested: x\nthe: a, of\n", encoding="utf-8")
+    kb = refunds_kb(make_kb, "refund: money back\ncard:\n  nested: x\nthe: a, of\n")
     result = kbgen("build", cwd=kb)
     assert result.returncode == 0, result.stderr
     assert "synonyms.yml:2: write the entry as 'word: synonym, synonym'" in result.stderr

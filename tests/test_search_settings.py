@@ -8,7 +8,7 @@ import json
 import pytest
 from click.testing import CliRunner
 from conftest import MKDOCS_YML, article
-from search_fixtures import BuiltSite, build_kb, write_kb
+from search_fixtures import BuiltSite, build_kb, refunds_kb, write_kb
 from site_server import static_server
 from test_front_matter import kbgen
 
@@ -164,11 +164,7 @@ def test_turning_search_off_leaves_no_index_to_answer_from(make_kb):
 
 
 def test_a_term_written_twice_in_the_synonyms_file_is_named_with_both_lines(make_kb):
-    kb = make_kb({"billing/refunds.md": article(
-        "Get a refund", body="Ask for a refund within 30 days.\n")},
-        plugin_options="synonyms: synonyms.yml")
-    (kb / "synonyms.yml").write_text(
-        "refund: money back\nparcel: package\nrefund: reimbursement\n", encoding="utf-8")
+    kb = refunds_kb(make_kb, "refund: money back\nparcel: package\nrefund: reimbursement\n")
     expected = ("synonyms.yml:3: 'refund' is already a term on line 1, whose synonyms are not "
                 "used; put all of its synonyms on one line")
     result = kbgen("build", cwd=kb)

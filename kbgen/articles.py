@@ -73,6 +73,7 @@ class Article:
     revision: str = ""
     url: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
+    id_line: int = 1  # the line of `id:` in the file (1 when the id is the file's path)
 
     @property
     def type_label(self) -> str:
@@ -305,8 +306,29 @@ def parse_article(src_path: str, data: bytes, shown_as: str | None = None) -> Pa
         search_boost=search_boost,
         revision=hashlib.sha256(data).hexdigest()[:16],
         meta=meta,
+        id_line=at("id"),
     )
     return ParsedFile(article, problems)
+
+
+def drop_duplicate_ids(articles: list[Article],
+                       shown_root: str = "") -> tuple[list[Article], list[Problem]]:
+    """The articles without those whose id another already has, and a problem for each left out.
+
+    Of articles sharing an id, the one whose path sorts first is kept, so that `kbgen check` and
+    the build, which meet the files in different orders, name the same file.
+    """
+    owners: dict[str, Article] = {}
+    for article in sorted(articles, key=lambda a: a.src_path):
+        owners.setdefault(article.id, article)
+    problems = [
+        Problem(shown_root + article.src_path, article.id_line,
+                f"id: {article.id!r} is already used by {shown_root + owners[article.id].src_path}"
+                "; give this article its own id")
+        for article in sorted(articles, key=lambda a: a.src_path)
+        if owners[article.id] is not article
+    ]
+    return [a for a in articles if owners[a.id] is a], problems
 
 
 def _text(meta: dict[Any, Any], key: str, example: str, at: Callable[[str], int],

@@ -14,6 +14,7 @@ from mkdocs.utils import is_markdown_file
 from kbgen.articles import (
     Article,
     Problem,
+    drop_duplicate_ids,
     is_landing_source,
     is_snippet,
     is_toc,
@@ -85,6 +86,9 @@ def check_docs(docs_dir: Path, shown_root: str = "") -> tuple[list[Problem], lis
             problems.extend(_broken_links(src, data.decode("utf-8-sig"), existing, shown_root))
         except UnicodeDecodeError:
             continue
+    # As the build does: of articles sharing an id, all but one are left out (drafts are not built).
+    published = [c.article for c in checked if c.article is not None and not c.article.draft]
+    problems.extend(drop_duplicate_ids(published, shown_root)[1])
     return problems, checked
 
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import difflib
+import re
+from urllib.parse import urlsplit
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
+
+from kbgen.feedback.store import MAX_REASON
 
 
 class PositiveInt(c.Type[int]):
@@ -36,6 +40,88 @@ class PositiveNumber(c.Type[float]):
             raise ValidationError(
                 f"Expected a number above 0, such as {self.example}, but received: {value!r}")
         return float(value)
+
+
+class Reasons(c.ListOfItems[str]):
+    """`reasons:`, the reasons offered after a "No": each a label of its own, since each is a
+    radio button the reader picks and the report counts."""
+
+    def __init__(self, default: list[str]) -> None:
+        super().__init__(c.Type(str), default=default)
+
+    def run_validation(self, value: object) -> list[str]:
+        reasons = super().run_validation(value)
+        seen: dict[str, int] = {}
+        for number, reason in enumerate(reasons, start=1):
+            if not reason.strip():
+                raise ValidationError(
+                    f"reason {number} is empty, so its radio button would have no label; write "
+                    "the reason, or remove the entry")
+            if len(reason) > MAX_REASON:
+                raise ValidationError(
+                    f"reason {number} is {len(reason)} characters long, and the feedback service "
+                    f"takes at most {MAX_REASON}; shorten it: {reason[:40]!r}...")
+            key = " ".join(reason.split()).casefold()
+            if key in seen:
+                raise ValidationError(
+                    f"reason {number}, {reason!r}, repeats reason {seen[key]}, so readers would "
+                    "see the same choice twice; remove one of them")
+            seen[key] = number
+        return reasons
+
+
+_CONTACT_EXAMPLES = {
+    "email": "support@example.com",
+    "chat": "https://example.com/chat",
+    "phone": '"+1 555 010 0100"',
+    "form": "https://example.com/contact",
+}
+_CONTACT_WANTED = {
+    "email": "an email address (one @, no spaces)",
+    "chat": "a web address starting with https:// or http://",
+    "phone": "a phone number",
+    "form": "a web address starting with https:// or http://",
+}
+# An address as a mail link needs it: one @, something either side, no spaces.
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
+
+
+class Contact(c.Type[dict[str, object]]):
+    """`contact:`, the ways to reach a person, as the widget links them: `email` must be an
+    address and `chat` and `form` web addresses, so that no link goes to a script or nowhere; a
+    key that is none of them is a warning (a strict build fails on it)."""
+
+    def __init__(self) -> None:
+        super().__init__(dict, default={})
+
+    def run_validation(self, value: object) -> dict[str, object]:
+        contact: dict[str, object] = super().run_validation(value)
+        for key, setting in contact.items():
+            if key not in _CONTACT_EXAMPLES:
+                close = difflib.get_close_matches(str(key), list(_CONTACT_EXAMPLES), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                self.warnings.append(
+                    f"'{key}' is not a way to reach a person the widget shows{hint}, so it is "
+                    f"ignored; the ways are {', '.join(_CONTACT_EXAMPLES)}")
+            elif setting is not None and not _valid_contact(key, setting):
+                raise ValidationError(
+                    f"{key}: {setting!r} is not {_CONTACT_WANTED[key]}; write one such as "
+                    f"{_CONTACT_EXAMPLES[key]}")
+        return contact
+
+
+def _valid_contact(key: str, setting: object) -> bool:
+    if key == "phone":
+        return isinstance(setting, (str, int)) and not isinstance(setting, bool)
+    if not isinstance(setting, str):
+        return False
+    if key == "email":
+        return _EMAIL.fullmatch(setting) is not None
+    try:
+        parts = urlsplit(setting)
+    except ValueError:  # such as 'http://[' (an IPv6 address left open)
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in setting
 
 
 class CategoryConfig(base.Config):
@@ -105,15 +191,15 @@ class FeedbackConfig(base.Config):
     """The button that sends the reason and comment."""
     help_heading = c.Type(str, default="Still need help?")
     """The heading above the ways to reach a person and the related articles."""
-    reasons = c.ListOfItems(
-        c.Type(str),
+    reasons = Reasons(
         default=[
             "Didn't answer my question", "Hard to follow", "Out of date", "Something is wrong",
         ],
     )
-    """Reasons offered after a "No"."""
-    contact = c.Type(dict, default={})
-    """Ways to reach a person: keys `email`, `chat`, `phone`, `form` (URLs or numbers)."""
+    """Reasons offered after a "No"; each different, none empty."""
+    contact = Contact()
+    """Ways to reach a person: `email` (an address), `chat` and `form` (http or https URLs),
+    `phone` (a number)."""
 
 
 class KbgenConfig(base.Config):

@@ -22,6 +22,7 @@ from kbgen.articles import (
     Article,
     ParsedFile,
     Problem,
+    drop_duplicate_ids,
     is_landing_source,
     is_snippet,
     is_toc,
@@ -167,7 +168,7 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
                 article.description = plain_text(rewriter.inline_text(article.description,
                                                                        file.src_uri))
             articles.append(article)
-        articles = self._drop_duplicate_ids(articles, files)
+        articles = self._drop_duplicate_ids(articles, files, shown)
         self._report_problems(config)
         self.catalog = Catalog(articles, self.config.categories)
         for warning in drop_unknown_icons(self.catalog.categories.values(), config.theme.dirs):
@@ -182,22 +183,18 @@ class KbgenPlugin(BasePlugin[KbgenConfig]):
         self._stage = None
         return files
 
-    def _drop_duplicate_ids(self, articles: list[Article], files: Files) -> list[Article]:
-        seen: dict[str, Article] = {}
-        kept = []
+    def _drop_duplicate_ids(self, articles: list[Article], files: Files,
+                            shown: str) -> list[Article]:
+        """Leave out of the site each article whose id another article has."""
+        kept, problems = drop_duplicate_ids(articles, shown)
+        self.problems.extend(problems)
+        built = {a.src_path for a in kept}
         for article in articles:
-            if article.id in seen:
-                self.problems.append(Problem(
-                    article.src_path, 1,
-                    f"id: {article.id!r} is already used by {seen[article.id].src_path}; "
-                    "give this article its own id"))
+            if article.src_path not in built:
                 self.left_out.append(article.src_path)
                 file = files.get_file_from_path(article.src_path)
                 if file is not None:
                     files.remove(file)
-                continue
-            seen[article.id] = article
-            kept.append(article)
         return kept
 
     def _report_problems(self, config: MkDocsConfig) -> None:

@@ -495,3 +495,51 @@ def test_counts_in_messages_group_thousands():
     assert counted(2112, "article") == "2,112 articles"
     assert counted(1, "category", "categories") == "1 category"
     assert counted(0, "warning") == "0 warnings"
+
+
+@pytest.mark.parametrize("feedback, message", [
+    ("reasons: [Out of date, Hard to follow, Out of date]",
+     "Sub-option 'reasons': reason 3, 'Out of date', repeats reason 1, so readers would see the "
+     "same choice twice; remove one of them"),
+    ("reasons: [Out of date, ' out of  DATE']", "Sub-option 'reasons': reason 2, ' out of  DATE', "
+     "repeats reason 1"),
+    ('reasons: [Out of date, ""]', "Sub-option 'reasons': reason 2 is empty, so its radio button "
+     "would have no label; write the reason, or remove the entry"),
+    ('reasons: ["   "]', "Sub-option 'reasons': reason 1 is empty"),
+    ("reasons: [" + "x" * 201 + "]", "Sub-option 'reasons': reason 1 is 201 characters long, and "
+     "the feedback service takes at most 200"),
+    ('contact: {chat: "javascript:alert(1)"}', "Sub-option 'contact': chat: 'javascript:alert(1)' "
+     "is not a web address starting with https:// or http://; write one such as "
+     "https://example.com/chat"),
+    ("contact: {form: example.com/contact}", "Sub-option 'contact': form: 'example.com/contact' is "
+     "not a web address"),
+    ('contact: {email: "not an email"}', "Sub-option 'contact': email: 'not an email' is not an "
+     "email address (one @, no spaces); write one such as support@example.com"),
+    ('contact: {email: "a@b@example.com"}', "Sub-option 'contact': email: 'a@b@example.com' is "
+     "not an email address"),
+])
+def test_a_bad_feedback_option_stops_the_build_naming_it(make_kb, feedback, message):
+    kb = make_kb({"billing/refunds.md": article("Refunds")},
+                 plugin_options=f"feedback:\n  {feedback}")
+    result = kbgen("build", cwd=kb)
+    assert result.returncode == 1
+    assert f"Plugin 'kbgen' option 'feedback': {message}" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_ways_to_reach_a_person_are_links_of_their_kind(make_kb):
+    kb = make_kb({"billing/refunds.md": article("Refunds")}, plugin_options="""\
+        feedback:
+          contact:
+            email: help@example.com
+            chat: https://chat.example.com/
+            emial: help@example.com
+        """)
+    page = html(build(kb), "billing/refunds")
+    assert '<a href="mailto:help@example.com">' in page
+    assert '<a href="https://chat.example.com/">Chat with us</a>' in page
+    result = kbgen("build", "--strict", cwd=kb)
+    assert result.returncode == 1
+    assert ("Sub-option 'contact': 'emial' is not a way to reach a person the widget shows (did "
+            "you mean 'email'?), so it is ignored; the ways are email, chat, phone, form"
+            in result.stderr)

@@ -64,6 +64,39 @@ def test_a_page_can_be_named_by_its_url(service: Service) -> None:
         assert response.status_code == 200 and response.json()["page"] == "account/password"
 
 
+def test_a_page_named_by_its_url_must_be_on_this_site(service: Service) -> None:
+    for page in [f"{service.url}/account/password/#reset", f"{service.url}/account/password/?x=1",
+                 "account/password/?utm=mail#reset", "/help/account/password/"]:
+        response = vote(service, page=page, helpful=False, client="api-client-4")
+        assert response.status_code == 200, (page, response.text)
+        assert response.json()["page"] == "account/password"
+    for page in ["https://evil.com/account/password/", "javascript:alert(1)", "http://[",
+                 "//evil.com/account/password/", f"{service.url}/no/such/article/"]:
+        response = vote(service, page=page, helpful=False, client="api-client-4")
+        assert response.status_code == 422, page
+        assert response.json()["error"].startswith(
+            f"body.page {page!r} is not an article of this site; send the article's id, or its "
+            f"URL on the site, such as '{service.url}/"), response.text
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ({"query": "", "results": 0}, "body.query must not be empty"),
+        ({"query": "   ", "results": 0}, "body.query must not be blank: send the words searched"),
+        ({"query": "\t\n", "results": 0}, "body.query must not be blank: send the words searched"),
+        ({"query": "refund", "results": 0, "search_id": "short"},
+         "body.search_id must be 8 to 100 letters (A-Z, a-z), digits, '-' or '_'"),
+    ],
+)
+def test_bad_search_logs_are_refused_with_a_reason(
+    service: Service, body: dict[str, object], message: str
+) -> None:
+    response = httpx.post(f"{service.url}/api/search-log", json=body)
+    assert response.status_code == 422, response.text
+    assert response.json()["error"] == message
+
+
 @pytest.mark.parametrize(
     "body, status, message",
     [
@@ -73,7 +106,10 @@ def test_a_page_can_be_named_by_its_url(service: Service) -> None:
         ({"helpful": True}, 422, "page is required"),
         ({"page": "billing/invoices", "helpful": True, "comment": "x" * 1001}, 422, "at most 1000"),
         ({"page": "billing/invoices", "helpful": True, "extra": 1}, 422, "not a known field"),
-        ({"page": "billing/invoices", "helpful": True, "client": "bad id!"}, 422, "format"),
+        ({"page": "billing/invoices", "helpful": True, "client": "bad id!"}, 422,
+         "body.client must be 8 to 100 letters (A-Z, a-z), digits, '-' or '_'"),
+        ({"page": "billing/invoices", "helpful": True, "revision": "v2"}, 422,
+         "body.revision must be 1 to 64 hexadecimal digits (0-9, a-f)"),
         ([1, 2, 3], 422, "must be an object"),
         # No database stores these, and one of them used to fail every vote written with it.
         ({"page": "billing/invoices", "helpful": False, "comment": "a\ud800b"}, 422,

@@ -228,6 +228,28 @@ def test_duplicate_ids_name_both_files(make_kb):
     assert "id: 'refunds' is already used by" in result.stderr
 
 
+def test_check_finds_the_duplicate_id_the_build_leaves_out(make_kb):
+    kb = make_kb({
+        "billing/one.md": article("One", id="same-id"),
+        "billing/two.md": article("Two", id="same-id"),
+        "billing/three.md": article("Three", id="billing/four"),
+        "billing/four.md": article("Four"),  # its id is its path: billing/four
+    })
+    expected = ["docs/billing/two.md:4: id: 'same-id' is already used by docs/billing/one.md; "
+                "give this article its own id",
+                "docs/billing/three.md:4: id: 'billing/four' is already used by "
+                "docs/billing/four.md; give this article its own id"]
+    checked = kbgen("check", cwd=kb)
+    assert checked.returncode == 1
+    assert all(line in checked.stdout for line in expected), checked.stdout
+    assert "Checked 4 articles: 2 problems." in checked.stdout
+    built = kbgen("build", cwd=kb)
+    assert built.returncode == 0, built.stderr
+    assert all(f"{line} (the article is left out)" in built.stderr for line in expected)
+    assert not (kb / "site/billing/two/index.html").exists()
+    assert (kb / "site/billing/one/index.html").is_file()
+
+
 def test_missing_config_file_is_one_line(tmp_path):
     result = kbgen("build", "-f", "nope.yml", cwd=tmp_path)
     assert result.returncode == 1

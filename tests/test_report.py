@@ -32,7 +32,7 @@ def test_three_votes_do_not_outrank_three_hundred() -> None:
 
 
 def test_since_accepts_spans_dates_and_all() -> None:
-    now = 1_700_000_000.0
+    now = 1_800_000_000.0
     assert parse_since("30d", now) == now - 30 * DAY
     assert parse_since("12h", now) == now - 12 * 3600
     assert parse_since("all", now) == 0.0
@@ -259,3 +259,49 @@ def test_report_on_postgresql_creates_no_tables(tmp_path: Path) -> None:
     result = _report(filled, tmp_path, "--format", "json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["votes"] == 1
+
+
+def test_a_report_of_no_votes_says_so(tmp_path: Path) -> None:
+    empty = f"sqlite:///{tmp_path / 'feedback.db'}"
+    with open_store(empty):
+        pass  # a store 'kbgen serve' made, that no reader has voted in yet
+    result = _report(empty, tmp_path, "--since", "all")
+    assert result.exit_code == 0, result.output
+    assert result.output == "Feedback all time: 0 votes; 0 searches logged\nNo votes yet.\n"
+    result = _report(empty, tmp_path, "--since", "2024-01-31")
+    assert result.output.splitlines()[-1] == "No votes since 2024-01-31."
+    html = _report(empty, tmp_path, "--since", "2024-01-31", "--format", "html").output
+    assert "<p class='muted'>No votes since 2024-01-31.</p>" in html
+
+
+def test_since_a_date_in_the_future_is_a_clear_error(db: str, tmp_path: Path) -> None:
+    now = 1_700_000_000.0  # 2023-11-14
+    with pytest.raises(KbgenError, match=r"--since '2023-11-16' is in the future"):
+        parse_since("2023-11-16", now)
+    assert parse_since("2023-11-15", now) == 1_700_006_400.0  # today, where clocks run ahead
+    later = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 400 * DAY))
+    result = _report(db, tmp_path, "--since", later)
+    today = time.strftime("%Y-%m-%d", time.gmtime())
+    assert result.exit_code == 1 and result.output == (
+        f"Error: --since '{later}' is in the future, so there is nothing to report yet; give a "
+        f"date up to today ({today}), a span such as 30d, or 'all'\n")
+
+
+def test_a_long_comment_is_cut_in_the_table_only(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'feedback.db'}"
+    comment = ("The steps do not match what I see on the screen at all. " * 18)[:999] + "."
+    assert len(comment) == 1000 and comment.endswith(" on the screen.")
+    with open_store(url) as store:
+        store.submit_vote(Vote("billing/refunds", "r1", False, "client-l0001", None, comment))
+    table = _report(url, tmp_path, "--since", "all").output
+    needs_work = table[:table.index("All articles")].splitlines()
+    assert len(needs_work) < 12, table  # not a line of the terminal for each 60 characters
+    shown = " ".join(line.split("│")[-2].strip() for line in needs_work
+                     if line.startswith("│"))
+    assert shown.endswith(" match what I…") and len(shown) <= 200, shown
+    assert comment.startswith(shown.removesuffix("…"))
+    assert json.loads(_report(url, tmp_path, "--format", "json").output)[
+        "articles"][0]["comments"][0]["text"] == comment
+    [csv_row] = csv.DictReader(io.StringIO(_report(url, tmp_path, "--format", "csv").output))
+    assert csv_row["latest_comment"] == comment
+    assert comment in _report(url, tmp_path, "--format", "html").output

@@ -7,7 +7,7 @@ from html import escape
 
 from kbgen.feedback.store import SearchGap
 from kbgen.report.charts import gap_bars, votes_over_time
-from kbgen.report.formats import also, period
+from kbgen.report.formats import also, no_votes, period
 from kbgen.report.summary import ArticleReport, Report
 
 _CSS = """
@@ -139,6 +139,8 @@ def as_html(report: Report, site_name: str = "Help center", base_url: str = "") 
             (report.searches, "searches logged"),
         ]
     )
+    all_articles = (_all_articles(report, base_url) if report.articles
+                    else f"<p class='muted'>{no_votes(report)}</p>")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -162,6 +164,6 @@ the 95% Wilson interval), so three “No” votes do not outrank three hundred.<
 <p class="muted">What customers searched for most (wordings of the same words count as one).</p>
 {_searches(report.top_searches, "No searches logged in this period.")}
 <h2>All articles</h2>
-{_all_articles(report, base_url) if report.articles else "<p class='muted'>No votes yet.</p>"}
+{all_articles}
 </main></body></html>
 """

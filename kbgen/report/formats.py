@@ -37,6 +37,25 @@ def period(report: Report) -> str:
     return f"since {_day(report.since)}" if report.since else "all time"
 
 
+def no_votes(report: Report) -> str:
+    """`No votes yet.`, or `No votes since 2025-01-01.` for a report of a period."""
+    return f"No votes since {_day(report.since)}." if report.since else "No votes yet."
+
+
+COMMENT_SHOWN = 200  # characters of a comment a terminal table shows
+
+
+def _shortened(text: str, limit: int = COMMENT_SHOWN) -> str:
+    """A comment as one line of at most `limit` characters, cut with "…": a long one would fill
+    the terminal, a line at a time in a narrow column. The other formats keep it whole."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    space = cut.rfind(" ", limit // 2)  # at a word's end, unless the words are very long
+    return (cut[:space] if space > 0 else cut).rstrip() + "…"
+
+
 def as_json(report: Report) -> str:
     """Everything, for scripts."""
     return json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n"
@@ -94,9 +113,9 @@ def as_table(report: Report, width: int = 120) -> str:
         highlight=False,
         emoji=False,
     )
-    share = _pct(report.helpful / report.votes) if report.votes else "-"
+    share = f", {_pct(report.helpful / report.votes)} helpful" if report.votes else ""
     console.print(
-        f"Feedback {period(report)}: {counted(report.votes, 'vote')}, {share} helpful; "
+        f"Feedback {period(report)}: {counted(report.votes, 'vote')}{share}; "
         f"{counted(report.searches, 'search', 'searches')} logged"
     )
     if report.needs_work:
@@ -109,15 +128,19 @@ def as_table(report: Report, width: int = 120) -> str:
                 str(a.votes),
                 _pct(1 - a.share),
                 ", ".join(f"{r} ({n})" for r, n in a.reasons),
-                a.comments[0].text if a.comments else "",
+                _shortened(a.comments[0].text) if a.comments else "",
             )
         console.print(table)
-    table = Table(title="All articles", title_justify="left")
-    for column in ("Article", "Votes", "Helpful", "Share", "Lower bound"):
-        table.add_column(column, overflow="fold")
-    for a in report.articles:
-        table.add_row(a.title, str(a.votes), str(a.helpful), _pct(a.share), _pct(a.lower_bound))
-    console.print(table)
+    if report.articles:
+        table = Table(title="All articles", title_justify="left")
+        for column in ("Article", "Votes", "Helpful", "Share", "Lower bound"):
+            table.add_column(column, overflow="fold")
+        for a in report.articles:
+            table.add_row(a.title, str(a.votes), str(a.helpful), _pct(a.share),
+                          _pct(a.lower_bound))
+        console.print(table)
+    else:
+        console.print(no_votes(report))
     for title, rows in (("Content gaps: searches with no result or no click", report.gaps),
                         ("Top searches", report.top_searches)):
         if not rows:

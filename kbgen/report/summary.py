@@ -18,6 +18,9 @@ from kbgen.paths import MANIFEST_FILE
 from kbgen.search.analysis import FILLER, terms
 
 _UNITS = {"h": 3600, "d": 86400, "w": 7 * 86400}
+# A date is read as midnight UTC: where clocks run ahead of UTC (by up to 14 hours), today's date
+# starts before UTC's, and is not in the future.
+_AHEAD_OF_UTC = 14 * 3600
 NEEDS_WORK = 10
 
 
@@ -49,6 +52,12 @@ def parse_since(text: str, now: float | None = None) -> float:
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
+    if moment.timestamp() > now + _AHEAD_OF_UTC:
+        today = datetime.fromtimestamp(now, UTC).date().isoformat()
+        raise KbgenError(
+            f"--since {text!r} is in the future, so there is nothing to report yet; give a date "
+            f"up to today ({today}), a span such as 30d, or 'all'"
+        )
     return max(0.0, moment.timestamp())
 
 

@@ -9,7 +9,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterable
 from concurrent.futures import Future
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -41,6 +41,9 @@ from kbgen.service.validation import first_error
 DEFAULT_RATE_LIMIT = 60
 """Write requests a minute that one client address may make to each route (0: no limit)."""
 _ID_PATTERN = "^[A-Za-z0-9_-]{8,100}$"
+# What a value breaking the pattern is told (`x-rule`: an OpenAPI extension, which the
+# description publishes with the pattern).
+_ID_RULE = "must be 8 to 100 letters (A-Z, a-z), digits, '-' or '_'"
 # A section's anchor as a browser writes it in a URL: printable ASCII, the rest percent-encoded.
 _FRAGMENT = re.compile(r"[!#-;=?-_a-~]*")
 
@@ -53,13 +56,20 @@ VOTE_SCHEMA: dict[str, Any] = {
             "type": "string",
             "minLength": 1,
             "maxLength": 500,
-            "description": "The article's id, or its URL as the site links it.",
+            "description": (
+                "The article: its id (billing/refunds), as the feedback widget sends it, or its "
+                "URL on the site's origin (this service's, or one allowed with --cors-origin), "
+                "such as https://help.example.com/billing/refunds/, or site-relative "
+                "(billing/refunds/); a query or an anchor in the URL is ignored. Anything else "
+                "is refused (422)."
+            ),
         },
         "helpful": {"type": "boolean"},
         "revision": {
             "type": "string",
             "nullable": True,
             "pattern": "^[0-9a-f]{1,64}$",
+            "x-rule": "must be 1 to 64 hexadecimal digits (0-9, a-f)",
             "description": "The revision the reader saw (default: the current one).",
         },
         "reason": {"type": "string", "nullable": True, "maxLength": MAX_REASON},
@@ -68,6 +78,7 @@ VOTE_SCHEMA: dict[str, Any] = {
             "type": "string",
             "nullable": True,
             "pattern": _ID_PATTERN,
+            "x-rule": _ID_RULE,
             "description": "The browser's random id; stored only hashed.",
         },
     },
@@ -77,7 +88,14 @@ SEARCH_LOG_SCHEMA: dict[str, Any] = {
     "required": ["query", "results"],
     "additionalProperties": False,
     "properties": {
-        "query": {"type": "string", "maxLength": MAX_QUERY},
+        "query": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": MAX_QUERY,
+            "pattern": "\\S",
+            "x-rule": "must not be blank: send the words searched",
+            "description": "The words searched: not empty, nor only spaces.",
+        },
         "results": {"type": "integer", "minimum": 0, "maximum": 1_000_000},
         "opened": {
             "type": "string",
@@ -95,6 +113,7 @@ SEARCH_LOG_SCHEMA: dict[str, Any] = {
             "type": "string",
             "nullable": True,
             "pattern": _ID_PATTERN,
+            "x-rule": _ID_RULE,
             "description": "Repeat it to update the same search, e.g. with a click.",
         },
     },
@@ -139,31 +158,44 @@ class FeedbackApi:
                 429, f"too many requests; try again in {seconds} s", {"Retry-After": str(seconds)}
             )
 
-    def article(self, page: str) -> dict[str, Any]:
-        """The built article a `page` value (id or URL) names."""
-        path = urlsplit(page).path if "://" in page else page
-        for key in (page, path.lstrip("/"), path.lstrip("/") + "/"):
-            if key in self.articles:
-                return self.articles[key]
-        raise ApiError(422, f"page {page[:100]!r} is not an article of this site")
+    def article(self, page: str, request: Request) -> dict[str, Any]:
+        """The built article a `page` value names: its id, or its URL on the site (a query and
+        an anchor, which name no other article, are ignored)."""
+        article = self.articles.get(page)
+        if article is None:
+            located = self._located(page, request)
+            article = located[0] if located else None
+        if article is None:
+            raise ApiError(422, f"body.page {page[:100]!r} is not an article of this site; send "
+                                f"the article's id, or its URL on the site, such as "
+                                f"'{request.base_url}{self.example}' or '{self.example}'")
+        return article
 
     def opened(self, value: str | None, request: Request) -> str | None:
         """The result a search opened (null: none), as the site links it. The search box sends
         the result's address on the site, which may be served from a folder (`/help/...`)."""
         if value is None:
             return None
-        try:
-            parts = urlsplit(value)
-        except ValueError:  # such as 'http://[' (an IPv6 address left open)
-            parts = None
-        if parts and self._on_site(parts.scheme, parts.netloc, request) and not parts.query \
-                and _FRAGMENT.fullmatch(parts.fragment):
-            article = self._article_at(parts.path)
-            if article is not None:
+        located = self._located(value, request)
+        if located is not None:
+            article, parts = located
+            if not parts.query and _FRAGMENT.fullmatch(parts.fragment):
                 return article["url"] + (f"#{parts.fragment}" if parts.fragment else "")
         raise ApiError(422, "body.opened must be null or the URL of an article of this help "
                             f"center, such as '{request.base_url}{self.example}' or "
                             f"'{self.example}' (got {value[:100]!r})")
+
+    def _located(self, url: str, request: Request) -> tuple[dict[str, Any], SplitResult] | None:
+        """The article a URL on the site leads to, and the URL's parts; None when the URL is
+        of another site, or leads to no article."""
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # such as 'http://[' (an IPv6 address left open)
+            return None
+        if not self._on_site(parts.scheme, parts.netloc, request):
+            return None
+        article = self._article_at(parts.path)
+        return None if article is None else (article, parts)
 
     def _on_site(self, scheme: str, netloc: str, request: Request) -> bool:
         """Whether an address is site-relative, or on the site's origin: this service's, or one
@@ -182,10 +214,10 @@ class FeedbackApi:
                 return found
         return None
 
-    def vote(self, data: Any) -> Vote:
+    def vote(self, data: Any, request: Request) -> Vote:
         """The vote a checked request body asks for."""
         _check(data, VOTE_SCHEMA)
-        article = self.article(data["page"])
+        article = self.article(data["page"], request)
         reason = data.get("reason")
         if reason is not None and self.reasons is not None and reason not in self.reasons:
             offered = ", ".join(f'"{r}"' for r in self.reasons) or "none"
@@ -224,7 +256,7 @@ async def post_feedback(request: Request) -> JSONResponse:
     api: FeedbackApi = request.app.state.feedback
     try:
         api.check_rate(request, "feedback")
-        vote = api.vote(await read_json(request))
+        vote = api.vote(await read_json(request), request)
         await _stored(api.store.submit_vote(vote))
     except ApiError as exc:
         return error_response(exc.status, exc.message, exc.headers)

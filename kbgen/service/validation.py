@@ -59,7 +59,8 @@ def first_error(value: Any, schema: dict[str, Any], where: str = "body") -> str 
             return (f"{where} holds a character that is not text (a NUL, or half of a character "
                     "such as an emoji cut in two); send whole UTF-8 text")
         if "pattern" in schema and not _pattern(schema["pattern"]).search(value):
-            return f"{where} has an unexpected format"
+            rule = schema.get("x-rule") or f"must match the pattern {schema['pattern']}"
+            return f"{where} {rule}"
     if isinstance(value, int) and not isinstance(value, bool):
         if "minimum" in schema and value < schema["minimum"]:
             return f"{where} must be at least {schema['minimum']}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -10,6 +11,8 @@ from typing import Any, TypeVar
 import pytest
 from conftest import MakeKb
 from feedback_helpers import Service, build_help_center
+from playwright.sync_api import expect
+from site_server import SiteServer
 
 from kbgen.feedback import open_store
 from kbgen.feedback.store import StoredSearch, StoredVote
@@ -18,6 +21,7 @@ from kbgen.report.run import write_report
 pytestmark = pytest.mark.browser
 T = TypeVar("T")
 NASTY = '<img src=x onerror="window.pwned=1"><script>window.pwned=1</script> The menu moved'
+UNAVAILABLE = "Feedback can't be sent from this copy of the help center."
 
 
 @pytest.fixture(scope="module")
@@ -74,8 +78,8 @@ def test_yes_and_no_are_stored_exactly_and_reported(
     page.on("request", lambda request: requests.append(request.url))
     page.goto(f"{service.url}/billing/invoices/")
     page.get_by_role("button", name="Yes").click()
-    assert page.locator("[data-kb-thanks]").inner_text() == "Thanks for your feedback!"
-    assert page.get_by_role("status").inner_text() == "Thanks for your feedback!"
+    expect(page.locator("[data-kb-thanks]")).to_have_text("Thanks for your feedback!")
+    expect(page.get_by_role("status")).to_have_text("Thanks for your feedback!")
 
     page.goto(f"{service.url}/billing/refunds/")
     page.get_by_role("button", name="No").click()
@@ -120,7 +124,7 @@ def test_the_widget_works_from_the_keyboard(page: Any, service: Service, db: str
     assert [(v.reason, v.comment) for v in stored] == [
         ("Hard to follow", "Step 2 does not say where the button is")
     ]
-    assert page.evaluate("document.activeElement.dataset.kbThanks") == ""
+    expect(page.locator("[data-kb-thanks]")).to_be_focused()
     page.get_by_role("button", name="Change your answer").click()
     page.get_by_role("button", name="Yes").click()
     stored = wait_for(lambda: votes(db), lambda v: bool(v) and v[0].helpful)
@@ -183,6 +187,110 @@ def test_searches_are_logged_from_the_browser(page: Any, service: Service, db: s
         ("refund", 3, "billing/refunds/"),
         ("x" * 199 + "\U0001F389", 0, None),
     ]
+
+
+def test_the_comment_counter_and_its_limit_count_characters(
+    page: Any, service: Service, db: str
+) -> None:
+    page.goto(f"{service.url}/billing/refunds/")
+    page.get_by_role("button", name="No").click()
+    comment = page.get_by_label("Tell us more (optional)")
+    count = page.locator("[data-kb-count]")
+    comment.fill("\U0001F389" * 500)  # two UTF-16 units each, one character as the service counts
+    expect(count).to_have_text("500 / 1000")
+    comment.fill("\U0001F389" * 1001)
+    expect(count).to_have_text("1000 / 1000")
+    comment.press("End")
+    page.keyboard.type("ab")
+    assert comment.input_value() == "\U0001F389" * 1000
+    page.get_by_role("button", name="Send").click()
+    stored = wait_for(lambda: votes(db), lambda v: bool(v) and v[0].comment is not None)
+    assert [v.comment for v in stored] == ["\U0001F389" * 1000]
+
+
+def posts_of(page: Any) -> list[str]:
+    """The URLs the page POSTs to from now on (the list grows as it does)."""
+    posts: list[str] = []
+    page.on("request", lambda request: posts.append(request.url) if request.method == "POST"
+            else None)
+    return posts
+
+
+def later_pages_ask_and_log_nothing(page: Any, host: SiteServer) -> None:
+    """On the next page of the session: no widget, no vote kept, no search logged."""
+    page.goto(f"{host.url}account/password/")
+    expect(page.locator("[data-kb-feedback]")).to_be_hidden()
+    assert page.evaluate("window.kbgen.feedback.vote('account/password', null, true)") is False
+    box = page.locator("[data-kb-search] [data-kb-search-input]")
+    box.click()
+    box.fill("password")
+    page.locator("#kb-search-results [role=option]").first.click()  # logs the search and the click
+    page.wait_for_url(re.compile(r".*\?h=password"))
+    time.sleep(2)  # longer than the search box waits before it logs a search
+    assert page.evaluate("localStorage.getItem('kbgen.outbox')") in (None, "{}")
+
+
+# What static hosts answer a POST: None is Python's http.server (501).
+@pytest.mark.parametrize("refusal", [None, 404, 405], ids=["501", "404", "405"])
+def test_on_a_static_host_the_widget_says_votes_cannot_be_sent(
+    page: Any, help_center: Path, refusal: int | None
+) -> None:
+    posts = posts_of(page)
+    with SiteServer(help_center / "site", post_status=refusal) as host:
+        page.goto(f"{host.url}billing/invoices/")
+        page.get_by_role("button", name="Yes").click()
+        widget = page.locator("[data-kb-feedback]")
+        expect(page.locator("[data-kb-unavailable]")).to_be_visible()
+        expect(page.get_by_role("status")).to_have_text(UNAVAILABLE)  # said, and shown:
+        expect(page.locator("[data-kb-unavailable]")).to_have_text(UNAVAILABLE)
+        expect(widget).not_to_contain_text("Thanks", use_inner_text=True)
+        assert page.evaluate("localStorage.getItem('kbgen.outbox')") == "{}"  # not retried
+        assert "billing/invoices" not in page.evaluate("localStorage.getItem('kbgen.votes')")
+        assert page.evaluate("sessionStorage.getItem('kbgen.noService')") == "1"
+        later_pages_ask_and_log_nothing(page, host)
+    assert posts == [f"{host.url}api/feedback"]
+
+
+def test_on_a_static_host_a_reason_sent_is_told_it_cannot_be(
+    page: Any, help_center: Path
+) -> None:
+    posts = posts_of(page)
+    with SiteServer(help_center / "site") as host:
+        page.goto(f"{host.url}billing/refunds/")
+        page.get_by_role("button", name="No").click()
+        page.get_by_label("Hard to follow").check()
+        page.get_by_role("button", name="Send").click()
+        widget = page.locator("[data-kb-feedback]")
+        expect(page.locator("[data-kb-unavailable]")).to_be_visible()
+        expect(widget).not_to_contain_text("Thanks", use_inner_text=True)
+        expect(page.get_by_role("link", name="Email help@example.com")).to_be_visible()
+        assert page.evaluate("localStorage.getItem('kbgen.outbox')") == "{}"
+    assert posts == [f"{host.url}api/feedback"]  # the vote; the reason is not sent again
+
+
+def test_on_a_static_host_a_refused_search_log_is_enough(page: Any, help_center: Path) -> None:
+    posts = posts_of(page)
+    with SiteServer(help_center / "site", post_status=405) as host:
+        page.goto(f"{host.url}billing/refunds/")
+        page.evaluate("window.kbgen.logSearch('refund', 3, 'billing/refunds/')")
+        page.wait_for_function("sessionStorage.getItem('kbgen.noService') === '1'")
+        page.get_by_role("button", name="Yes").click()
+        expect(page.locator("[data-kb-unavailable]")).to_be_visible()
+        later_pages_ask_and_log_nothing(page, host)
+    assert posts == [f"{host.url}api/search-log"]
+
+
+@pytest.mark.parametrize("failure", [503, 429])
+def test_a_vote_waits_while_the_service_fails(page: Any, help_center: Path,
+                                               failure: int) -> None:
+    with SiteServer(help_center / "site", post_status=failure) as host:
+        page.goto(f"{host.url}billing/invoices/")
+        page.get_by_role("button", name="Yes").click()
+        expect(page.get_by_role("status")).to_have_text("Thanks for your feedback!")
+        outbox = wait_for(lambda: page.evaluate("localStorage.getItem('kbgen.outbox')"),
+                          lambda text: text is not None and "billing/invoices" in text)
+        assert "billing/invoices" in outbox
+        assert page.evaluate("sessionStorage.getItem('kbgen.noService')") is None
 
 
 @pytest.mark.parametrize("look", ["light", "dark", "phone"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import random
 import re
 from pathlib import Path
@@ -9,6 +11,8 @@ from urllib.parse import quote_plus
 
 import pytest
 from search_fixtures import BuiltSite, build_small_kb
+from site_server import SiteServer
+from test_browser_accessibility import axe_violations
 
 from kbgen.search.analysis import normalize, stem
 from kbgen.search.searcher import Searcher
@@ -108,6 +112,97 @@ def test_a_misspelled_query_offers_did_you_mean(page, site: str):
     assert box.input_value() == "password reset"
 
 
+def test_filters_come_once_the_search_files_load_after_a_failure(page, built: BuiltSite):
+    with SiteServer(built.site) as host:
+        page.goto(host.url + "billing/invoices/")
+        host.stop()  # the host is down when the reader opens the search
+        box = page.locator("[data-kb-search] [data-kb-search-input]")
+        box.click()
+        box.fill("refund")
+        meta = page.locator("[data-kb-search] [data-kb-search-meta]")
+        meta.get_by_text("Search is unavailable").wait_for()
+        host.start()
+        box.fill("refund order")
+        page.locator("#kb-search-results [role=option]").first.wait_for()
+        page.locator("[data-kb-search] [data-kb-filter=category]").wait_for()
+        page.select_option("[data-kb-search] [data-kb-filter=type]", "faq")
+        page.wait_for_function("""() => [...document.querySelectorAll(
+            '#kb-search-results .kb-badge')].every((badge) => badge.textContent === 'FAQ')""")
+
+
+def test_words_no_spelling_word_starts_like_fetch_no_spelling_file(page, site: str,
+                                                                   built: BuiltSite):
+    files = built.site / "assets/kbgen/search"
+    manifest = json.loads((files / "manifest.json").read_text("utf-8"))
+    assert manifest["spelling"] == sorted(path.stem for path in (files / "v").glob("*.json"))
+    fetched: list[tuple[int, str]] = []
+    page.on("response", lambda response: fetched.append((response.status, response.url)))
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text)
+            if message.type == "error" else None)
+    box = open_search(page, site)
+    box.fill("привет pasword 世界")
+    page.locator("[data-kb-search] [data-kb-suggestion]").wait_for()
+    spelling = sorted(url.rsplit("/", 1)[1] for _, url in fetched if "/search/v/" in url)
+    assert spelling == ["p.json"]
+    assert [url for status, url in fetched if status >= 400] == []
+    assert errors == []
+
+
+def _strongly_changed_pixels(page, before: bytes, after: bytes) -> int:
+    """How many pixels of two screenshots of one element differ at 3:1 contrast or more (what
+    WCAG asks of a focus indicator against what it replaces)."""
+    return page.evaluate("""async ([before, after]) => {
+        const pixels = async (data) => {
+          const image = await createImageBitmap(await (await fetch(data)).blob());
+          const canvas = new OffscreenCanvas(image.width, image.height);
+          const context = canvas.getContext("2d");
+          context.drawImage(image, 0, 0);
+          return context.getImageData(0, 0, image.width, image.height).data;
+        };
+        const [a, b] = [await pixels(before), await pixels(after)];
+        const channel = (c) => (c /= 255) <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+        const luminance = (d, i) =>
+          0.2126 * channel(d[i]) + 0.7152 * channel(d[i + 1]) + 0.0722 * channel(d[i + 2]);
+        let strong = 0;
+        for (let i = 0; i < Math.min(a.length, b.length); i += 4) {
+          const [x, y] = [luminance(a, i), luminance(b, i)];
+          if ((Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05) >= 3) strong++;
+        }
+        return strong;
+      }""", [f"data:image/png;base64,{base64.b64encode(shot).decode()}"
+             for shot in (before, after)])
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_result_chosen_with_the_keyboard_stands_out(browser, sample_site: str, scheme: str,
+                                                        artifacts: Path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    page.goto(sample_site + "search/")
+    box = page.locator("[data-kb-search] [data-kb-search-input]")
+    box.click()
+    box.fill("search box")
+    result = page.locator("#kb-search-results .kb-search__item").nth(1)
+    result.wait_for()
+    still = "document.getAnimations().every((a) => a.playState !== 'running')"
+    page.wait_for_function(still)
+    before = result.screenshot()
+    box.press("ArrowDown")
+    box.press("ArrowDown")
+    assert result.get_attribute("class").split().count("kb-search__item--active") == 1
+    page.wait_for_function(still)
+    after = result.screenshot()
+    height = result.bounding_box()["height"]
+    # At least a bar as tall as the result stands out from what was there before.
+    assert _strongly_changed_pixels(page, before, after) >= height
+    page.locator("[data-kb-search] .md-search__output").screenshot(
+        path=str(artifacts / f"search-chosen-{scheme}.png"))
+    assert axe_violations(Axe(), page) == []
+    page.close()
+
+
 def test_nothing_found_says_so_and_suggests_categories(page, site: str):
     box = open_search(page, site)
     box.type("xylophone zebra ")
@@ -146,6 +241,7 @@ SPECIAL_QUERIES = [
     ("order", {"type": "faq"}),
     ("how do I?", {}),  # only stopwords
     ("refu", {"prefix": True}),  # still being typed
+    ("привет pasword 世界", {}),  # words no spelling word starts like, and a typo
 ]
 
 

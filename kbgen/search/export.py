@@ -195,6 +195,8 @@ def manifest(lexicon: Lexicon, synonyms: list[list[list[str]]], shards: int,
         # The articles whose score is multiplied by other than 1: {number: boost}.
         "boosts": {str(n): boost for n, boost
                    in ranking.article_boosts(d.meta for d in lexicon.docs).items()},
+        # The keys of the v/ files written: a word no spelling word starts like fetches none.
+        "spelling": sorted(lexicon.vocabulary()),
     }
 
 

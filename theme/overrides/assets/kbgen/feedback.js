@@ -1,15 +1,26 @@
 // kbgen feedback: the "Was this helpful?" widget, its offline outbox, and the search log.
 // No cookies, nothing from another origin: votes go to the site's own service (or the configured
 // feedback.service_url); a vote that cannot be delivered waits in localStorage and is sent later.
+// A site on a static host with no service beside it says so by its answer (see NO_SERVICE): then
+// nothing is kept or sent for the rest of the session.
 
-const KEYS = { client: "kbgen.client", votes: "kbgen.votes", outbox: "kbgen.outbox" };
+const KEYS = { client: "kbgen.client", votes: "kbgen.votes", outbox: "kbgen.outbox",
+  noService: "kbgen.noService" };
 const MAX_OUTBOX = 50;
 const RETRY_MIN_MS = 5000;
 const RETRY_MAX_MS = 300000;
 const SEARCH_IDLE_MS = 2000;
-const MAX_COMMENT = 1000;
+const MAX_COMMENT = 1000; // characters (code points), as the service counts them
+// How long the widget waits for the service's first answer before it thanks the reader, so a
+// static host's refusal is told instead of thanks.
+const ANSWER_WAIT_MS = 1000;
+// What static hosts answer a POST: 404 or 405 (GitHub Pages, Netlify, S3) and 501 (Python's
+// http.server). From the site's own origin this means no service runs there; from a configured
+// service_url it means a wrong address or a deploy under way, so votes wait as for any failure.
+const NO_SERVICE = [404, 405, 501];
 
 const config = readConfig();
+let noServiceSeen = false; // for when sessionStorage is disabled
 let retryDelay = RETRY_MIN_MS;
 let retryTimer = null;
 let flushing = null;
@@ -47,6 +58,32 @@ function save(key, value) {
   } catch {
     /* full or disabled: nothing more to do */
   }
+}
+
+/** Text cut to its first `count` characters, never through one (an emoji is two UTF-16 units). */
+function firstChars(text, count) {
+  return Array.from(text).slice(0, count).join("");
+}
+
+/** Whether this session found that no feedback service answers for this copy of the site. */
+export function serviceMissing() {
+  try {
+    return noServiceSeen || window.sessionStorage.getItem(KEYS.noService) === "1";
+  } catch {
+    return noServiceSeen;
+  }
+}
+
+/** Note a static host's answer (see NO_SERVICE); true when `status` is one. */
+function noteNoService(status) {
+  if (config.feedback?.service_url || !NO_SERVICE.includes(status)) return false;
+  noServiceSeen = true;
+  try {
+    window.sessionStorage.setItem(KEYS.noService, "1");
+  } catch {
+    /* remembered for this page only */
+  }
+  return true;
 }
 
 function randomId() {
@@ -91,6 +128,7 @@ const retryable = (status) => status === 0 || status === 404 || status === 405 |
 
 /** Send what waits in the outbox; each entry is removed once the service acknowledges it. */
 export function flush() {
+  if (serviceMissing()) return Promise.resolve();
   if (flushing) {
     flushAgain = true; // something was queued while a delivery was under way
     return flushing;
@@ -114,8 +152,9 @@ async function deliverAll() {
     if (status === 422 && entry.body.reason) status = await post(entry.path, withoutReason(entry.body));
     const outbox = load(KEYS.outbox, {});
     const stillSame = JSON.stringify(outbox[key]) === JSON.stringify(entry);
-    if (!retryable(status) && stillSame) delete outbox[key];
-    if (retryable(status)) failed = true;
+    const keep = retryable(status) && !noteNoService(status);
+    if (!keep && stillSame) delete outbox[key];
+    if (keep) failed = true;
     save(KEYS.outbox, outbox);
     if (status === 0) break; // the service is down: the rest waits too
   }
@@ -131,7 +170,7 @@ async function deliverAll() {
 // A page built before the writers changed the reasons offers one the service no longer accepts: the
 // vote is sent again with that reason at the start of the comment, so neither is lost.
 function withoutReason(body) {
-  const comment = `[${body.reason}] ${body.comment || ""}`.trim().slice(0, MAX_COMMENT);
+  const comment = firstChars(`[${body.reason}] ${body.comment || ""}`.trim(), MAX_COMMENT);
   return { ...body, reason: null, comment };
 }
 
@@ -142,17 +181,26 @@ function enqueue(key, path, body) {
   if (keys.length >= MAX_OUTBOX) delete outbox[keys[0]];
   outbox[key] = { path, body };
   save(KEYS.outbox, outbox);
-  if (!storage()) return post(path, body);
+  if (!storage()) return post(path, body).then(noteNoService);
   return flush();
 }
 
-/** Record a vote (written to the outbox first, so it survives a lost connection or a closed tab). */
-export function vote(page, revision, helpful, reason = null, comment = null) {
+/** Record a vote (written to the outbox first, so it survives a lost connection or a closed tab).
+    Resolves once the service answered (or the vote waits for it): false when no service is there
+    to take it, so nothing was kept. */
+export async function vote(page, revision, helpful, reason = null, comment = null) {
+  if (serviceMissing()) return false;
   const body = { page, revision, helpful, reason, comment, client: clientId() };
+  const key = `${page}@${revision}`;
   const votes = load(KEYS.votes, {});
-  votes[`${page}@${revision}`] = { helpful, reason };
+  votes[key] = { helpful, reason };
   save(KEYS.votes, votes);
-  return enqueue(`vote ${page}@${revision}`, "api/feedback", body);
+  await enqueue(`vote ${key}`, "api/feedback", body);
+  if (!serviceMissing()) return true;
+  const kept = load(KEYS.votes, {});
+  delete kept[key]; // a later visit, with a service, asks again
+  save(KEYS.votes, kept);
+  return false;
 }
 
 let pendingSearch = null;
@@ -165,14 +213,15 @@ function related(a, b) {
 function sendSearch(entry) {
   clearTimeout(entry.timer);
   entry.sent = true;
+  if (serviceMissing()) return;
   post("api/search-log", { query: entry.query, results: entry.results, opened: entry.opened || null,
-    search_id: entry.id });
+    search_id: entry.id }).then(noteNoService);
 }
 
 /** Log a search for the writers' report; call it as results show, and again with the URL opened. */
 export function logSearch(query, resultCount, openedUrl = null) {
-  query = Array.from(String(query ?? "").trim()).slice(0, 200).join(""); // whole characters
-  if (!query) return;
+  query = firstChars(String(query ?? "").trim(), 200);
+  if (!query || serviceMissing()) return;
   const results = Math.max(0, Math.floor(Number(resultCount) || 0));
   const current = pendingSearch;
   if (openedUrl) {
@@ -200,7 +249,29 @@ addEventListener("pagehide", () => {
 });
 addEventListener("online", flush);
 
+// A textarea's maxlength counts UTF-16 units (an emoji is two); the service counts characters.
+function setupComment(comment, count) {
+  const limit = (event) => {
+    const chars = Array.from(comment.value);
+    const over = chars.length - MAX_COMMENT;
+    if (over > 0 && !event.isComposing) {
+      // What was just typed or pasted ends at the caret: cut it, as maxlength would.
+      const caret = Array.from(comment.value.slice(0, comment.selectionEnd)).length;
+      const cut = Math.min(over, caret);
+      chars.splice(caret - cut, cut);
+      const kept = chars.slice(0, MAX_COMMENT);
+      comment.value = kept.join("");
+      const at = kept.slice(0, caret - cut).join("").length;
+      comment.setSelectionRange(at, at);
+    }
+    count.textContent = `${Math.min(chars.length, MAX_COMMENT)} / ${MAX_COMMENT}`;
+  };
+  comment.addEventListener("input", limit);
+  comment.addEventListener("compositionend", limit);
+}
+
 function setupWidget(root) {
+  if (serviceMissing()) return; // stays hidden: no vote could be sent from this copy of the site
   const page = root.dataset.page;
   const revision = root.dataset.revision;
   const $ = (selector) => root.querySelector(selector);
@@ -209,28 +280,54 @@ function setupWidget(root) {
   const why = $("[data-kb-why]");
   const help = $("[data-kb-help]");
   const status = $("[data-kb-status]");
+  const unavailable = $("[data-kb-unavailable]");
   const comment = $("#kb-feedback-comment");
-  const count = $("[data-kb-count]");
   const buttons = root.querySelectorAll("[data-kb-vote]");
 
   function show(state, helpful) {
     buttons.forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.kbVote === (helpful ? "yes" : "no") && state !== "ask-fresh")));
-    ask.hidden = state === "done";
+    ask.hidden = state === "done" || state === "unavailable";
     done.hidden = state !== "done";
     why.hidden = state !== "why";
+    unavailable.hidden = state !== "unavailable";
     if (help) help.hidden = helpful !== false || state === "ask" || state === "ask-fresh";
   }
 
-  function answer(helpful) {
-    vote(page, revision, helpful);
+  function refused(helpful) {
+    const focused = root.contains(document.activeElement);
+    show("unavailable", helpful);
+    status.textContent = unavailable.textContent;
+    if (focused) unavailable.focus();
+  }
+
+  // Thank the reader once the service took the vote, or it waits in the outbox; say so when no
+  // service is there to take it, even after the thanks.
+  async function send(helpful, thank, reason = null, text = null) {
+    const taken = vote(page, revision, helpful, reason, text);
+    const answered = await Promise.race([taken, new Promise((r) => setTimeout(r, ANSWER_WAIT_MS))]);
+    if (answered === false) return refused(helpful);
+    thank();
     status.textContent = $("[data-kb-thanks]").textContent;
+    if (answered === undefined && !(await taken)) refused(helpful);
+  }
+
+  function answer(helpful) {
     if (helpful) {
-      show("done", true);
-      $("[data-kb-change]").focus();
-    } else {
-      show("why", false);
-      why.querySelector("input, textarea")?.focus();
+      buttons.forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.kbVote === "yes")));
+      send(true, () => {
+        show("done", true);
+        $("[data-kb-change]").focus();
+      });
+      return;
     }
+    if (serviceMissing()) return refused(false);
+    // The reasons are a question, not thanks: they show at once, and the form stays while the
+    // reader answers it; a refusal of the vote is told when they send it.
+    vote(page, revision, false).then((taken) => {
+      if (taken) status.textContent = $("[data-kb-thanks]").textContent;
+    });
+    show("why", false);
+    why.querySelector("input, textarea")?.focus();
   }
 
   buttons.forEach((button) => button.addEventListener("click", () => answer(button.dataset.kbVote === "yes")));
@@ -238,17 +335,15 @@ function setupWidget(root) {
     show("ask", load(KEYS.votes, {})[`${page}@${revision}`]?.helpful);
     buttons[0].focus();
   });
-  comment.addEventListener("input", () => {
-    count.textContent = `${comment.value.length} / ${MAX_COMMENT}`;
-  });
+  setupComment(comment, $("[data-kb-count]"));
   why.addEventListener("submit", (event) => {
     event.preventDefault();
     const reason = why.querySelector("input[name=kb-feedback-reason]:checked")?.value || null;
-    const text = comment.value.trim().slice(0, MAX_COMMENT) || null;
-    vote(page, revision, false, reason, text);
-    show("done", false);
-    status.textContent = $("[data-kb-thanks]").textContent;
-    $("[data-kb-thanks]").focus();
+    const text = firstChars(comment.value.trim(), MAX_COMMENT) || null;
+    send(false, () => {
+      show("done", false);
+      $("[data-kb-thanks]").focus();
+    }, reason, text);
   });
 
   const earlier = load(KEYS.votes, {})[`${page}@${revision}`];

@@ -40,6 +40,7 @@ export class Engine {
       const m = await this.fetchJson("manifest.json");
       m.stopSet = new Set(m.stop);
       m.fillerSet = new Set(m.filler);
+      m.spellingSet = m.spelling ? new Set(m.spelling) : null;
       Object.assign(K, m.params);
       this.manifest = m;
     }
@@ -98,8 +99,11 @@ export class Engine {
   }
 
   async vocabulary(word) {
+    const key = spellKey(word);
+    // The build wrote no file for a letter no spelling word starts with (Cyrillic, say).
+    if (this.manifest.spellingSet && !this.manifest.spellingSet.has(key)) return [];
     try {
-      return await this.fetchJson(`v/${spellKey(word)}.json`);
+      return await this.fetchJson(`v/${key}.json`);
     } catch {
       return [];
     }

@@ -64,11 +64,14 @@ class SearchBox {
     });
   }
 
+  /** Fill the filters once the search files load; a load that failed is tried again later. */
   async prepare() {
-    if (this.prepared || !this.filters) return;
-    this.prepared = true;
+    if (this.prepared || this.preparing || !this.filters) return;
+    this.preparing = true;
     const m = await engine.load().catch(() => null);
-    if (!m) return;
+    this.preparing = false;
+    if (!m) return; // the next search tries again
+    this.prepared = true;
     const select = (name, label, options) => options.length < 2 ? "" : html`
       <label class="kb-search__filter"><span>${label}</span>
         <select data-kb-filter="${name}" aria-label="Filter by ${label.toLowerCase()}">
@@ -92,6 +95,7 @@ class SearchBox {
     const query = this.input.value;
     const sequence = ++this.sequence;
     if (!query.trim()) { this.clear(); return; }
+    this.prepare();
     let response;
     try {
       response = await search(engine, query, {

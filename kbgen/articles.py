@@ -318,15 +318,15 @@ def drop_duplicate_ids(articles: list[Article],
     Of articles sharing an id, the one whose path sorts first is kept, so that `kbgen check` and
     the build, which meet the files in different orders, name the same file.
     """
+    ordered = sorted(articles, key=lambda a: a.src_path)
     owners: dict[str, Article] = {}
-    for article in sorted(articles, key=lambda a: a.src_path):
+    for article in ordered:
         owners.setdefault(article.id, article)
     problems = [
         Problem(shown_root + article.src_path, article.id_line,
                 f"id: {article.id!r} is already used by {shown_root + owners[article.id].src_path}"
                 "; give this article its own id")
-        for article in sorted(articles, key=lambda a: a.src_path)
-        if owners[article.id] is not article
+        for article in ordered if owners[article.id] is not article
     ]
     return [a for a in articles if owners[a.id] is a], problems
 

@@ -42,6 +42,12 @@ class PositiveNumber(c.Type[float]):
         return float(value)
 
 
+def _closest(key: object, known: list[str]) -> str:
+    """` (did you mean 'title'?)` for a key written for one of `known`, else nothing."""
+    close = difflib.get_close_matches(str(key), known, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
 class Reasons(c.ListOfItems[str]):
     """`reasons:`, the reasons offered after a "No": each a label of its own, since each is a
     radio button the reader picks and the report counts."""
@@ -98,10 +104,9 @@ class Contact(c.Type[dict[str, object]]):
         contact: dict[str, object] = super().run_validation(value)
         for key, setting in contact.items():
             if key not in _CONTACT_EXAMPLES:
-                close = difflib.get_close_matches(str(key), list(_CONTACT_EXAMPLES), n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
                 self.warnings.append(
-                    f"'{key}' is not a way to reach a person the widget shows{hint}, so it is "
+                    f"'{key}' is not a way to reach a person the widget shows"
+                    f"{_closest(key, list(_CONTACT_EXAMPLES))}, so it is "
                     f"ignored; the ways are {', '.join(_CONTACT_EXAMPLES)}")
             elif setting is not None and not _valid_contact(key, setting):
                 raise ValidationError(
@@ -158,10 +163,9 @@ class Categories(c.DictOfItems[CategoryConfig]):
         settings = [name for name, _ in CategoryConfig._schema]
         for name, category in categories.items():
             for key in sorted(category.keys() - set(settings), key=str):
-                close = difflib.get_close_matches(str(key), settings, n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
                 self.warnings.append(
-                    f"category '{name}': '{key}' is not a category setting{hint}, so it is "
+                    f"category '{name}': '{key}' is not a category setting"
+                    f"{_closest(key, settings)}, so it is "
                     f"ignored; the settings are {', '.join(settings[:-1])} and {settings[-1]}")
         return categories
 

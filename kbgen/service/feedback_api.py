@@ -120,15 +120,6 @@ SEARCH_LOG_SCHEMA: dict[str, Any] = {
 }
 
 
-def _article_index(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    index: dict[str, dict[str, Any]] = {}
-    for article in manifest["articles"]:
-        index[article["url"]] = article
-    for article in manifest["articles"]:
-        index[article["id"]] = article  # an id wins over a URL that happens to look the same
-    return index
-
-
 class FeedbackApi:
     """The state the routes share: the store, the built articles and the rate limiter."""
 
@@ -140,7 +131,9 @@ class FeedbackApi:
         origins: Iterable[str] = (),
     ) -> None:
         self.store = store
-        self.articles = _article_index(manifest)
+        # By id, and by URL (`_located` reads a URL): an id is looked up first, so it wins over
+        # a URL that happens to look the same.
+        self.ids = {a["id"]: a for a in manifest["articles"]}
         self.urls = {unquote(a["url"]): a for a in manifest["articles"]}
         self.example = manifest["articles"][0]["url"] if manifest["articles"] else ""
         self.origins = allowed_origins(origins)
@@ -161,7 +154,7 @@ class FeedbackApi:
     def article(self, page: str, request: Request) -> dict[str, Any]:
         """The built article a `page` value names: its id, or its URL on the site (a query and
         an anchor, which name no other article, are ignored)."""
-        article = self.articles.get(page)
+        article = self.ids.get(page)
         if article is None:
             located = self._located(page, request)
             article = located[0] if located else None

@@ -28,8 +28,11 @@ _COMPRESSIBLE = (".json", ".js", ".css", ".html", ".pf_meta", ".svg")
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    """Static files, gzipped when the browser accepts it (as any CDN or static host does)."""
+    """Static files, gzipped when the browser accepts it (as any CDN or static host does), and
+    byte ranges, several in one request (as nginx, Apache and Caddy answer) unless `ranges` is
+    off (as Amazon S3 or Python's http.server, which answer one range or none)."""
 
+    ranges = True
     cache: dict[str, bytes] = {}
     pages: dict[str, bytes] = {}  # bench pages served beside the site, by path
     posted: list[bytes] = []  # what bench pages POST back
@@ -58,6 +61,8 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
+        if self.ranges and self.headers.get("Range", "").startswith("bytes=") and path.is_file():
+            return self._ranges(path)
         accepts = "gzip" in self.headers.get("Accept-Encoding", "")
         if not accepts or not path.is_file() or path.suffix not in _COMPRESSIBLE:
             return super().send_head()
@@ -73,6 +78,33 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
 
+    def _ranges(self, path: Path) -> io.BytesIO:
+        """A 206 answer with the requested ranges (`a-b`, inclusive), as multipart/byteranges
+        when there are several, uncompressed, as nginx answers."""
+        data = path.read_bytes()
+        spans = [(int(a), min(int(b), len(data) - 1)) for a, b in
+                 (part.strip().split("-") for part in self.headers["Range"][6:].split(","))]
+        self.send_response(206)
+        if len(spans) == 1:
+            (a, b), = spans
+            body = data[a:b + 1]
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Range", f"bytes {a}-{b}/{len(data)}")
+        else:
+            boundary = "kbgenbenchboundary"
+            out = io.BytesIO()
+            for a, b in spans:
+                out.write(f"\r\n--{boundary}\r\nContent-Type: application/octet-stream\r\n"
+                          f"Content-Range: bytes {a}-{b}/{len(data)}\r\n\r\n".encode())
+                out.write(data[a:b + 1])
+            out.write(f"\r\n--{boundary}--\r\n".encode())
+            body = out.getvalue()
+            self.send_header("Content-Type", f"multipart/byteranges; boundary={boundary}")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
 def arguments(description: str) -> argparse.ArgumentParser:
     """The options every site-building search benchmark takes: where to build, and reuse."""
     parser = argparse.ArgumentParser(description=description)
@@ -82,9 +114,11 @@ def arguments(description: str) -> argparse.ArgumentParser:
 
 
 @contextmanager
-def serve(site: Path) -> Iterator[str]:
-    """Serve `site` on a free loopback port, gzipping text; yields the base URL."""
-    handler = functools.partial(_Handler, directory=str(site))
+def serve(site: Path, ranges: bool = True) -> Iterator[str]:
+    """Serve `site` on a free loopback port, gzipping text, answering several byte ranges in one
+    request or (`ranges` off) none; yields the base URL."""
+    handler = functools.partial(type("Handler", (_Handler,), {"ranges": ranges}),
+                                directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:

@@ -71,3 +71,32 @@ class SiteServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+@contextmanager
+def ranged_server(site_dir: Path) -> Iterator[str]:
+    """Serve `site_dir` on a free loopback port with Starlette's StaticFiles on uvicorn, as
+    `kbgen serve` does: it answers several byte ranges in one request (multipart/byteranges),
+    as nginx, Apache and Caddy do, and merges adjacent ones. Yields the base URL."""
+    import socket
+    import time
+
+    import uvicorn
+    from starlette.applications import Starlette
+    from starlette.routing import Mount
+    from starlette.staticfiles import StaticFiles
+
+    app = Starlette(routes=[Mount("/", app=StaticFiles(directory=site_dir, html=True))])
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/"
+    finally:
+        server.should_exit = True
+        thread.join()
+        listener.close()

@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,28 @@ def test_a_build_writes_the_index_beside_the_site_and_the_browser_files_into_it(
     assert not list(built.state.glob("search.new-*"))
     with Searcher(built.state) as searcher:
         assert {d.id for d in searcher.lexicon.docs} >= {"billing/refunds", "account/password"}
+    assert_bundles_hold_their_files(files)
+    assert (files / "ranges.bin").read_bytes() == b"0123456789"
+
+
+def assert_bundles_hold_their_files(folder: Path) -> None:
+    """docs.bin and terms.bin (what a browser gets by byte ranges) hold exactly the d/ and t/
+    files: each chunk inflates on its own to its file and its number, and so does any run of
+    chunks, as search-engine.js inflates them."""
+    for name, sub in (("docs", "d"), ("terms", "t")):
+        lengths = json.loads((folder / f"{name}.json").read_text())
+        data = (folder / f"{name}.bin").read_bytes()
+        files = sorted((folder / sub).glob("*.json"), key=lambda f: int(f.stem))
+        assert len(lengths["units"]) == len(files) and sum(lengths["units"]) * 64 == len(data)
+        lines, start = [], 0
+        for k, (units, file) in enumerate(zip(lengths["units"], files, strict=True)):
+            chunk = data[start:start + units * lengths["unit"]]
+            start += len(chunk)
+            text, number = zlib.decompress(chunk + b"\x03\x00", -15).decode().rsplit("\t", 1)
+            assert number == f"{k}\n" and json.loads(text) == json.loads(file.read_text()), file
+            lines.append(text)
+        whole = zlib.decompress(data + b"\x03\x00", -15).decode()
+        assert [line.rsplit("\t", 1)[0] for line in whole.split("\n")[:-1]] == lines
 
 
 # business-central articles whose text kept for the browser depended on the order of a set of
@@ -338,6 +361,7 @@ def test_an_edited_article_updates_the_export_as_a_new_export_with_its_averages_
     assert json.loads((export_dir / "reference.json").read_text()) == reference
     assert _exported(export_dir) == (entries, positions)
     assert "quokka" in entries and "account" in entries
+    assert_bundles_hold_their_files(export_dir)
     # The service's list of the largest entries, to load first, has the new term too.
     hot = json.loads((export_dir / "hot.json").read_text())
     assert len(entries) < 500 and sorted(hot) == sorted(entries)
@@ -358,6 +382,7 @@ def test_an_edited_article_updates_the_export_as_a_new_export_with_its_averages_
     site_files = built.site / "assets/kbgen/search"
     assert json.loads((site_files / "manifest.json").read_text()) == manifest
     assert not (site_files / "reference.json").exists()
+    assert_bundles_hold_their_files(site_files)
 
 
 def test_a_new_article_writes_the_export_anew(tmp_path: Path):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from search_fixtures import STACKFAQ, BuiltSite, build_stackfaq
-from site_server import static_server
+from site_server import ranged_server, static_server
 
 from kbgen.cli import main
 from kbgen.search.evaluation import read_judgements, score
@@ -67,9 +67,11 @@ def test_the_issue_example_with_a_synonym(tmp_path: Path):
     assert top["title"] == "Strikethrough with GitHub Markdown"
 
 
-@pytest.fixture(scope="session")
-def stackfaq_url(stackfaq: BuiltSite) -> Iterator[str]:
-    with static_server(stackfaq.site) as url:
+@pytest.fixture(scope="session", params=["ranges", "no ranges"])
+def stackfaq_url(stackfaq: BuiltSite, request: pytest.FixtureRequest) -> Iterator[str]:
+    """The site on a host answering byte ranges (the browser fetches pieces of docs.bin and
+    terms.bin) and on one answering none (one file a request)."""
+    with (ranged_server if request.param == "ranges" else static_server)(stackfaq.site) as url:
         yield url
 
 

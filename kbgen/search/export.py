@@ -7,6 +7,12 @@ Layout under `assets/kbgen/search/`:
   v/<c>.json      spelling words starting with c, with document frequencies
   d/<n>.json      article n: url, title, category, type, description, sections (text trimmed
                   by snippets.kept_sections when the article was indexed)
+  docs.bin        every d/<n>.json (and a newline) deflated on its own, one after the other, so
+                  that a search fetches the articles it shows in one request of byte ranges
+                  where the host answers them (nginx, Apache, Caddy, `kbgen serve`)
+  docs.json       the length of each article in docs.bin, in article order, in UNITs
+  terms.bin       the same of the t/ files, and terms.json their lengths
+  ranges.bin      ten bytes the browser asks two ranges of, to learn whether the host answers them
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ import hashlib
 import json
 import os
 import shutil
+import struct
+import zlib
 from collections import OrderedDict
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -31,7 +39,8 @@ from kbgen.search.analysis import FILLER, MAX_LENGTH, MIN_LENGTH, SIGNATURE, STO
 from kbgen.search.lexicon import Lexicon
 from kbgen.search.schema import PHRASE_FIELDS
 
-FORMAT = 4  # 2: TITLE_CODE among a posting's sections; 3: the articles' boosts; 4: QUERY_CODE
+FORMAT = 5  # 2: TITLE_CODE among a posting's sections; 3: the articles' boosts; 4: QUERY_CODE;
+# 5: docs.bin
 SHARD_BYTES = 6000  # aim for term shards of about this size (before compression)
 HOT_FILE = "hot.json"  # the terms with the most postings, for the service to load at start
 HOT_TERMS = 500  # on business-central, the 500 largest entries hold three quarters of all postings
@@ -46,6 +55,9 @@ UNPUBLISHED = (HOT_FILE, REFERENCE_FILE)
 # averages drift further, the weights keep the averages of the export written anew last.
 UPDATE_SHARE = 0.1
 DRIFT = 0.01
+PROBE = "ranges.bin"
+PROBE_BYTES = b"0123456789"  # search-engine.js asks for bytes 0-1 and 4-5, and checks them
+UNIT = 64  # every chunk of a bundle is a whole number of these bytes long
 
 
 @dataclass
@@ -301,6 +313,8 @@ def export(lexicon: Lexicon, synonyms: list[list[list[str]]], target: Path,
     for doc in lexicon.docs:
         written += _write_doc(fresh, doc)
         files += 1
+    written += _write_bundles(fresh, lexicon.n, shards)
+    files += 5
     _dump(fresh / HOT_FILE, _hot({term: length for term, (_, _, length) in compiled.items()}))
     _dump(fresh / REFERENCE_FILE, _settings(lexicon, synonyms) | {
         "averages": lexicon.averages, "shards": shards})
@@ -403,6 +417,8 @@ def _update(lexicon: Lexicon, target: Path, stamp: str, reference: dict[str, Any
         if doc.number in numbers:
             written += _write_doc(fresh, doc)
             files += 1
+    written += _write_bundles(fresh, lexicon.n, shards, numbers, set(touched))
+    files += 5
     _dump(fresh / HOT_FILE, _hot({term: len(data) for shard in term_shards.values()
                                   for term, data in shard.items()}))
     written += _dump(fresh / "manifest.json", manifest(lexicon, synonyms, shards, stamp))
@@ -422,6 +438,57 @@ def _write_vocabulary(lexicon: Lexicon, folder: Path) -> tuple[int, int]:
         written += _dump(folder / "v" / f"{key}.json", sorted(words))
         files += 1
     return written, files
+
+
+def _chunk(record: bytes, number: int) -> bytes:
+    """A file's JSON, deflated on its own and ending on a full flush, then a stored block of
+    spaces, a tab, the file's number and a newline, filling the chunk up to a whole number of
+    UNITs (so that its length is a small number). Any run of chunks, with an empty final block
+    after it, is one raw deflate stream, which the browser inflates at once, splits at the
+    newlines and checks by the numbers (a bundle replaced under a page can't give it another
+    file's text)."""
+    deflater = zlib.compressobj(6, zlib.DEFLATED, -15)
+    data = deflater.compress(record) + deflater.flush(zlib.Z_FULL_FLUSH)
+    tail = b"\t%d\n" % number
+    filler = b" " * (-(len(data) + 5 + len(tail)) % UNIT) + tail  # 5: the block's header
+    return data + b"\x00" + struct.pack("<HH", len(filler), len(filler) ^ 0xFFFF) + filler
+
+
+def _old_chunks(folder: Path, name: str, count: int) -> list[bytes]:
+    """The chunks of the bundle `name` in `folder`, or none when it isn't whole."""
+    try:
+        lengths = json.loads((folder / f"{name}.json").read_text("utf-8"))["units"]
+        data = (folder / f"{name}.bin").read_bytes()
+    except (OSError, ValueError, TypeError, KeyError):
+        return []
+    if not isinstance(lengths, list) or len(lengths) != count or sum(lengths) * UNIT != len(data):
+        return []
+    chunks, start = [], 0
+    for length in lengths:
+        chunks.append(data[start:start + length * UNIT])
+        start += length * UNIT
+    return chunks
+
+
+def _write_bundles(folder: Path, docs: int, shards: int, changed_docs: set[int] | None = None,
+                   changed_shards: set[int] | None = None) -> int:
+    """docs.bin from the d/ files and terms.bin from the t/ files, each with its lengths, and the
+    probe; only the changed files are compressed again when the bundles in `folder` are whole
+    (None: all of them)."""
+    written = 0
+    for name, sub, count, changed in (("docs", "d", docs, changed_docs),
+                                      ("terms", "t", shards, changed_shards)):
+        old = _old_chunks(folder, name, count) if changed is not None else []
+        chunks = [old[k] if old and changed is not None and k not in changed
+                  else _chunk((folder / sub / f"{k}.json").read_bytes(), k) for k in range(count)]
+        bundle = b"".join(chunks)
+        (folder / f"{name}.bin").unlink(missing_ok=True)  # never write through a hard link
+        (folder / f"{name}.bin").write_bytes(bundle)
+        written += len(bundle) + _dump(folder / f"{name}.json", {
+            "unit": UNIT, "units": [len(c) // UNIT for c in chunks]})
+    (folder / PROBE).unlink(missing_ok=True)
+    (folder / PROBE).write_bytes(PROBE_BYTES)
+    return written + len(PROBE_BYTES)
 
 
 def _write_doc(folder: Path, doc: Any) -> int:

@@ -9,6 +9,7 @@ import {
 } from "./spelling.js";
 
 const MAX_RESULTS = 100; // the most results a search returns (searcher.py MAX_LIMIT)
+const RANGES_PER_REQUEST = 50; // Apache answers at most 200 ranges, Starlette 100, with the whole file
 const QUOTES = /["\u201c\u201d\u201e]/;
 
 // Words a customer types ("constructor", say) must never find Object.prototype's members:
@@ -21,6 +22,9 @@ export class Engine {
     this.root = root; // URL of assets/kbgen/search/, ending in "/"
     this.files = new Map();
     this.manifest = null;
+    this.ranged = null; // promise: whether the host answers several byte ranges in one request
+    this.articles = new Bundle(this, "docs", (n) => `d/${n}.json`);
+    this.shards = new Bundle(this, "terms", (k) => `t/${k}.json`);
   }
 
   fetchJson(path) {
@@ -36,6 +40,12 @@ export class Engine {
   }
 
   async load() {
+    // Whether the host answers byte ranges is learnt while the manifest loads.
+    if (!this.ranged) {
+      this.ranged = answersRanges(this.root);
+      this.shards.start();
+      this.articles.start();
+    }
     if (!this.manifest) {
       const m = await this.fetchJson("manifest.json");
       m.stopSet = new Set(m.stop);
@@ -81,7 +91,7 @@ export class Engine {
 
   async entries(terms, into) {
     const wanted = terms.filter((t) => !Object.hasOwn(into, t));
-    const shards = await Promise.all(wanted.map((t) => this.fetchJson(`t/${this.shardOf(t)}.json`)));
+    const shards = await this.shards.get(wanted.map((t) => this.shardOf(t)));
     wanted.forEach((term, i) => {
       const data = own(shards[i], term);
       into[term] = data ? decodeEntry(data) : null;
@@ -109,8 +119,8 @@ export class Engine {
     }
   }
 
-  doc(n) {
-    return this.fetchJson(`d/${n}.json`);
+  docs(numbers) {
+    return this.articles.get(numbers);
   }
 
   // ---- the query pipeline (searcher.py `_rank`)
@@ -158,6 +168,130 @@ export class Engine {
     });
     return keep;
   }
+}
+
+// ---- bundles (export.py `_write_bundles`): where the host answers several byte ranges in one
+// request (nginx, Apache, Caddy, `kbgen serve`), a search fetches the articles it shows, and the
+// term files it needs, in one request each, instead of one request a file.
+async function answersRanges(root) {
+  try {
+    if (sessionStorage.getItem("kbgen.ranges") === "no") return false;
+  } catch { /* storage off */ }
+  try {
+    new DecompressionStream("deflate-raw"); // eslint-disable-line no-new
+    const parts = await rangeParts(await fetch(root + "ranges.bin", { headers: { Range: "bytes=0-1,4-5" } }));
+    const text = (start) => new TextDecoder().decode(pieceAt(parts, start, start + 2));
+    if (parts.length === 2 && text(0) === "01" && text(4) === "45") return true;
+  } catch { /* answered otherwise: one file a request */ }
+  try {
+    sessionStorage.setItem("kbgen.ranges", "no");
+  } catch { /* storage off */ }
+  return false;
+}
+
+class Bundle {
+  constructor(engine, name, path) {
+    this.engine = engine;
+    this.name = name; // <name>.bin holds the files, <name>.json their lengths (in units)
+    this.path = path; // number -> the file's own path
+    this.files = new Map(); // number -> promise of the parsed file
+    this.offsets = null;
+  }
+
+  // Where each file starts in the bundle (and where the last ends), or null: no ranges.
+  start() {
+    if (!this.offsets) {
+      this.offsets = Promise.resolve(this.engine.ranged).then(async (ranged) => {
+        if (!ranged) return null;
+        const { unit, units } = await this.engine.fetchJson(`${this.name}.json`);
+        const offsets = [0];
+        for (const length of units) offsets.push(offsets[offsets.length - 1] + length * unit);
+        return offsets;
+      }).catch(() => null);
+    }
+    return this.offsets;
+  }
+
+  async get(numbers) {
+    const wanted = unique(numbers.filter((n) => !this.files.has(n))).sort((a, b) => a - b);
+    const offsets = wanted.length ? await this.start() : null;
+    if (offsets) {
+      for (let i = 0; i < wanted.length; i += RANGES_PER_REQUEST) {
+        const batch = wanted.slice(i, i + RANGES_PER_REQUEST).filter((n) => n + 1 < offsets.length);
+        const loading = this.fetchRanges(batch, offsets);
+        // A host that stops answering ranges (a deploy, say) gets one request a file from now.
+        loading.catch(() => { this.offsets = Promise.resolve(null); });
+        batch.forEach((n, j) => this.keep(n, loading.then((files) => files[j], () => this.engine.fetchJson(this.path(n)))));
+      }
+    }
+    for (const n of wanted) if (!this.files.has(n)) this.keep(n, this.engine.fetchJson(this.path(n)));
+    return Promise.all(numbers.map((n) => this.files.get(n)));
+  }
+
+  keep(n, loading) {
+    loading.catch(() => this.files.delete(n));
+    this.files.set(n, loading);
+  }
+
+  async fetchRanges(numbers, offsets) {
+    const ranges = numbers.map((n) => `${offsets[n]}-${offsets[n + 1] - 1}`).join(",");
+    const response = await fetch(`${this.engine.root}${this.name}.bin`, { headers: { Range: `bytes=${ranges}` } });
+    const parts = await rangeParts(response);
+    const chunks = numbers.map((n) => pieceAt(parts, offsets[n], offsets[n + 1]));
+    chunks.push(new Uint8Array([3, 0])); // an empty final block ends the deflate stream
+    const inflated = new Blob(chunks).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+    // Each file's JSON, spaces, a tab and its number: a bundle replaced under the page (a deploy)
+    // must not give one file's text for another.
+    const lines = (await new Response(inflated).text()).split("\n");
+    return numbers.map((n, i) => {
+      const tab = (lines[i] ?? "").lastIndexOf("\t");
+      if (tab < 0 || lines[i].slice(tab + 1) !== String(n)) throw new Error(`kbgen search: ${this.name}.bin out of step`);
+      return JSON.parse(lines[i].slice(0, tab));
+    });
+  }
+}
+
+// The byte ranges a response carries: [{start, bytes}], from a multipart/byteranges body or a
+// single 206 part (a host may merge adjacent ranges into one). Anything else throws.
+export async function rangeParts(response) {
+  if (response.status !== 206) {
+    response.body?.cancel().catch(() => {}); // the whole file: stop it coming
+    throw new Error(`kbgen search: HTTP ${response.status} to a request of byte ranges`);
+  }
+  const body = new Uint8Array(await response.arrayBuffer());
+  const type = response.headers.get("Content-Type") || "";
+  const boundary = /^multipart\/byteranges\s*;.*boundary="?([^";]+)"?/i.exec(type)?.[1];
+  if (!boundary) return [{ start: rangeStart(response.headers.get("Content-Range"), body.length), bytes: body }];
+  // One character per byte, so that offsets in the text are offsets in the body.
+  const text = new TextDecoder("latin1").decode(body);
+  const parts = [];
+  let at = text.indexOf(`--${boundary}`);
+  while (at >= 0 && !text.startsWith(`--${boundary}--`, at)) {
+    const end = text.indexOf("\r\n\r\n", at);
+    if (end < 0) break;
+    const range = /content-range:[ \t]*bytes[ \t]+(\d+)-(\d+)\//i.exec(text.slice(at, end));
+    if (!range) throw new Error("kbgen search: a byte range without Content-Range");
+    const start = end + 4;
+    const length = Number(range[2]) - Number(range[1]) + 1;
+    parts.push({ start: Number(range[1]), bytes: body.subarray(start, start + length) });
+    at = text.indexOf(`--${boundary}`, start + length);
+  }
+  return parts;
+}
+
+function rangeStart(header, length) {
+  const range = /^bytes[ \t]+(\d+)-(\d+)\//i.exec(header || "");
+  if (!range || Number(range[2]) - Number(range[1]) + 1 !== length) {
+    throw new Error("kbgen search: a byte range without Content-Range");
+  }
+  return Number(range[1]);
+}
+
+// Bytes [start, end) of the file, from the part that holds them.
+function pieceAt(parts, start, end) {
+  const part = parts.find((p) => p.start <= start && end <= p.start + p.bytes.length);
+  if (!part) throw new Error(`kbgen search: bytes ${start}-${end - 1} missing from the answer`);
+  return part.bytes.subarray(start - part.start, end - part.start);
 }
 
 export function decodeEntry(data) {
@@ -360,7 +494,7 @@ export async function search(engine, query, { limit = 10, category = null, type 
   const { hits, fixes } = await engine.rank(String(query ?? ""), { category, type, prefix });
   const m = engine.manifest;
   const top = hits.slice(0, Math.max(1, Math.min(MAX_RESULTS, limit)));
-  const docs = await Promise.all(top.map((hit) => engine.doc(hit.doc)));
+  const docs = await engine.docs(top.map((hit) => hit.doc));
   const categories = Object.fromEntries(m.categories);
   const types = Object.fromEntries(m.types);
   const results = top.map((hit, i) => {

@@ -10,8 +10,9 @@ from pathlib import Path
 from urllib.parse import quote_plus
 
 import pytest
-from search_fixtures import BuiltSite, build_small_kb
-from site_server import SiteServer
+from conftest import article
+from search_fixtures import BuiltSite, build_kb, build_small_kb
+from site_server import SiteServer, static_server
 from test_browser_accessibility import axe_violations
 
 from kbgen.search.analysis import normalize, stem
@@ -293,3 +294,48 @@ def test_the_browser_cuts_and_joins_snippets_exactly_as_python(page, site: str):
            }""", [list(case) for case in cases])
     for (text, terms), answer in zip(cases, in_browser, strict=True):
         assert answer == snippet(text, set(terms)), text
+
+
+ACCENTED = {
+    "careers/resume.md": article(
+        "Update your résumé", "Keep your CV current for recruiters.", body="""
+        Open **Profile** and upload a new résumé as a PDF.
+
+        ## Offices {#offices}
+
+        Interviews take place in Zürich or at the Café Müller in São Paulo.
+        """),
+    "careers/cover-letter.md": article(
+        "Write a cover letter", "What recruiters read first.", body="""
+        Say why you want the role, in three short paragraphs.
+        """),
+}
+
+
+def test_accents_are_optional_in_both_searches(browser, tmp_path: Path):
+    built = build_kb(tmp_path, ACCENTED)
+    queries = ["resume", "RÉSUMÉ", "résume upload", "zurich interviews", "cafe muller",
+               "sao paulo", "Zürich"]
+    with Searcher(built.state) as searcher:
+        python = [searcher.search(q, limit=10) for q in queries]
+    for answer in python:
+        assert answer["results"][0]["id"] == "careers/resume", answer["query"]
+    with static_server(built.site) as url:
+        page = browser.new_page()
+        try:
+            page.goto(url)
+            page.wait_for_function("window.kbgen && window.kbgen.searchDetails")
+            in_browser = page.evaluate("""async (queries) => {
+                const out = [];
+                for (const q of queries) out.push(await window.kbgen.searchDetails(q, {limit: 10}));
+                return out;
+              }""", queries)
+        finally:
+            page.close()
+    for answer, found in zip(python, in_browser, strict=True):
+        assert [(r["url"], r["score"], r["snippet"]) for r in answer["results"]] == \
+            [(r["url"], r["score"], r["snippet"]) for r in found["results"]], answer["query"]
+    # The accented words are the ones marked, as typed or not.
+    assert in_browser[0]["results"][0]["title_html"] == "Update your <mark>résumé</mark>"
+    assert "<mark>Zürich</mark>" in in_browser[3]["results"][0]["snippet_html"]
+    assert "<mark>Müller</mark>" in in_browser[4]["results"][0]["snippet_html"]

@@ -1,8 +1,8 @@
 """Text analysis shared by the index, the Python ranking and (in JavaScript) the browser.
 
 Kept deliberately simple so `search.js` reproduces it exactly: Unicode letters and digits as
-tokens (apostrophes inside words dropped), lowercase, stopwords out, Porter stemming, then a
-few endings that bring a verb and the noun made from it together (`CONFLATE`).
+tokens (apostrophes inside words dropped), lowercase, accents off, stopwords out, Porter stemming,
+then a few endings that bring a verb and the noun made from it together (`CONFLATE`).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import unicodedata
 from collections.abc import Iterator
 
 from whoosh.analysis import Token, Tokenizer
@@ -45,12 +46,23 @@ everything anything everyone people person option options method methods
 
 # Changes whenever analysis changes, or what is stored of an article (the text kept for the
 # browser's snippets), so a build re-indexes every article.
-SIGNATURE = hashlib.sha256(" ".join(sorted(STOPWORDS)).encode() + b"|analysis-3").hexdigest()[:12]
+SIGNATURE = hashlib.sha256(" ".join(sorted(STOPWORDS)).encode() + b"|analysis-4").hexdigest()[:12]
+
+
+def fold(word: str) -> str:
+    """`word` without its accents: "résumé" is "resume", "Zürich" "Zurich" (canonical
+    decomposition, then the combining marks dropped), as `fold` in shared.js. A customer types
+    without them as often as with, on a phone most of all."""
+    if word.isascii():
+        return word
+    return "".join(c for c in unicodedata.normalize("NFD", word)
+                   if unicodedata.category(c) != "Mn")
 
 
 def normalize(word: str) -> str:
-    """A raw token as the index sees it before stemming: lowercase, apostrophes dropped."""
-    return word.lower().replace("'", "").replace("\u2019", "")
+    """A raw token as the index sees it before stemming: lowercase, apostrophes dropped, accents
+    off."""
+    return fold(word.lower().replace("'", "").replace("\u2019", ""))
 
 
 def words(text: str) -> list[str]:
@@ -60,6 +72,8 @@ def words(text: str) -> list[str]:
         word = token.lower()
         if "'" in word or "\u2019" in word:
             word = word.replace("'", "").replace("\u2019", "")
+        if not word.isascii():
+            word = fold(word)
         if MIN_LENGTH <= len(word) <= MAX_LENGTH and word not in STOPWORDS:
             out.append(word)
     return out

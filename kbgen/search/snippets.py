@@ -12,6 +12,7 @@ from kbgen.search.analysis import (
     MIN_LENGTH,
     STOPWORDS,
     TOKEN,
+    fold,
     normalize,
     stem,
     terms,
@@ -36,7 +37,8 @@ def matched_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
     initials = {term[:1] for term in terms}
     spans = []
     for match in TOKEN.finditer(text):
-        if match.group()[:1].lower()[:1] not in initials:  # tokens start with a letter or digit
+        # Tokens start with a letter or digit.
+        if fold(match.group()[:1].lower())[:1] not in initials:
             continue
         word = normalize(match.group())
         if MIN_LENGTH <= len(word) <= MAX_LENGTH and word not in STOPWORDS and stem(word) in terms:

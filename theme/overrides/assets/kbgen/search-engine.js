@@ -2,7 +2,7 @@
 // The analysis and the ranking mirror kbgen/search/{analysis,query,ranking}.py line for line, so
 // a query gets the same articles in the same order as `kbgen search` and the service.
 import { stem } from "./porter.js";
-import { K, unique } from "./shared.js";
+import { fold, K, unique } from "./shared.js";
 import { highlight, snippet, TOKEN } from "./snippets.js";
 import {
   didYouMean, doubtfulWords, fuzzyCandidates, likeliestCorrections, prefixCandidates, spellKey,
@@ -62,7 +62,7 @@ export class Engine {
     const m = this.manifest;
     const out = [];
     for (const match of text.matchAll(TOKEN)) {
-      const word = match[0].toLowerCase().replace(/['\u2019]/g, "");
+      const word = fold(match[0].toLowerCase().replace(/['\u2019]/g, ""));
       const size = [...word].length;
       if (size >= m.minLength && size <= m.maxLength && !m.stopSet.has(word)) out.push(word);
     }

@@ -1,6 +1,7 @@
 // kbgen: the words of a text that a search matched: snippets around them and highlights, in the
 // results and on the page a result opens. Mirrors kbgen/search/snippets.py.
 import { stem } from "./porter.js";
+import { fold } from "./shared.js";
 
 // The tokenizer (analysis.py `TOKEN`), shared with the engine.
 export const TOKEN = /[\p{L}\p{N}]+(?:['\u2019][\p{L}\p{N}]+)*/gu;
@@ -20,7 +21,7 @@ export function matchRanges(engine, text, terms) {
   const starts = initials(terms);
   const ranges = [];
   for (const match of text.matchAll(TOKEN)) {
-    const word = match[0].toLowerCase().replace(/['\u2019]/g, "");
+    const word = fold(match[0].toLowerCase().replace(/['\u2019]/g, ""));
     if (!starts.has(word.slice(0, 1))) continue;
     const size = [...word].length;
     if (size < m.minLength || size > m.maxLength || m.stopSet.has(word) || !terms.has(stem(word))) continue;

@@ -166,8 +166,11 @@ def test_html_and_sql_in_comments_are_kept_as_text(service: Service, help_center
 def test_api_errors_are_json(service: Service) -> None:
     response = httpx.get(f"{service.url}/api/feedback")
     assert response.status_code == 405 and response.json()["status"] == 405
-    response = httpx.get(f"{service.url}/api/nothing-here")
-    assert response.status_code == 404 and "no API" in response.json()["error"]
+    for path in ("/api/nothing-here", "/api", "/api/"):
+        response = httpx.get(f"{service.url}{path}")
+        assert response.status_code == 404, path
+        assert response.json()["error"] == \
+            f"no API at {path}; /api/openapi.json lists what there is"
 
 
 def test_health_and_openapi(service: Service) -> None:

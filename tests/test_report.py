@@ -8,6 +8,7 @@ import io
 import json
 import sqlite3
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -141,6 +142,18 @@ def test_every_format(db: str) -> None:
     assert "Articles most in need of work" in table and "[email]" in table
     data = json.loads(render(report, "json"))
     assert data["votes"] == 344 and data["needs_work"][0]["id"] == "broken"
+    # Times as ISO 8601 in UTC and days as dates, as people and tools read them.
+    assert data["since"] is None
+    generated = datetime.fromisoformat(data["generated"])
+    assert data["generated"].endswith("Z") and abs(generated.timestamp() - time.time()) < 600
+    today = datetime.now(UTC).date()
+    assert [d["day"] for d in data["days"]][-5:] == [
+        (today - timedelta(days=n)).isoformat() for n in range(4, -1, -1)]
+    comment = data["needs_work"][0]["comments"][0]
+    assert comment["at"][:10] == today.isoformat() and comment["at"].endswith("Z")
+    with open_store(db) as store:
+        dated = json.loads(render(build_report(store, time.time() - 7 * DAY), "json"))
+    assert datetime.fromisoformat(dated["since"]).date() == today - timedelta(days=7)
     rows = list(csv.DictReader(io.StringIO(render(report, "csv"))))
     assert {r["id"] for r in rows} == {"popular", "broken", "small", "old"}
     # A comment a spreadsheet would run as a formula is text there.

@@ -56,9 +56,24 @@ def _shortened(text: str, limit: int = COMMENT_SHOWN) -> str:
     return (cut[:space] if space > 0 else cut).rstrip() + "…"
 
 
+def _moment(epoch: float) -> str:
+    """ISO 8601 in UTC, to the second: `2025-01-31T09:30:00Z`."""
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def as_json(report: Report) -> str:
-    """Everything, for scripts."""
-    return json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n"
+    """Everything, for scripts; times in ISO 8601 (UTC) and days as dates, as people and most
+    tools read them (`since` is null for a report of all time)."""
+    data = report.as_dict()
+    data["since"] = _moment(report.since) if report.since else None
+    data["generated"] = _moment(report.generated)
+    for day in data["days"]:
+        day["day"] = _day(day["day"] * 86400)
+    for articles in (data["articles"], data["needs_work"]):
+        for article in articles:
+            for comment in article["comments"]:
+                comment["at"] = _moment(comment["at"])
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def _cell(text: str) -> str:

@@ -76,7 +76,8 @@ async def api_not_found(request: Request) -> JSONResponse:
             allow = ", ".join(sorted(route.methods))
             return JSONResponse({"error": f"{path} answers {allow}", "status": 405},
                                 status_code=405, headers={"Allow": allow})
-    return JSONResponse({"error": f"no API at {path}", "status": 404}, status_code=404)
+    return JSONResponse({"error": f"no API at {path}; /api/openapi.json lists what there is",
+                         "status": 404}, status_code=404)
 
 
 @contextlib.asynccontextmanager
@@ -104,6 +105,7 @@ def create_app(
     routes += search_api.routes()
     routes.append(Route("/api/openapi.json", openapi.serve_document, methods=["GET"]))
     routes.append(Route("/api/{path:path}", api_not_found, methods=_ALL_METHODS))
+    routes.append(Route("/api", api_not_found, methods=_ALL_METHODS))
     routes.append(Mount("/", app=StaticFiles(directory=site, html=True), name="site"))
     store = open_store(db_url or default_url(state_dir(site)))
     app = Starlette(routes=routes, exception_handlers={HTTPException: http_error, 500: json_error},

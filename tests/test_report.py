@@ -318,3 +318,26 @@ def test_a_long_comment_is_cut_in_the_table_only(tmp_path: Path) -> None:
     [csv_row] = csv.DictReader(io.StringIO(_report(url, tmp_path, "--format", "csv").output))
     assert csv_row["latest_comment"] == comment
     assert comment in _report(url, tmp_path, "--format", "html").output
+
+
+@pytest.mark.browser
+def test_the_html_report_fits_a_phone_and_its_charts_stay_readable(db: str, browser,
+                                                                  tmp_path: Path) -> None:
+    with open_store(db) as store:
+        report = build_report(store, 0.0)
+    dashboard = tmp_path / "report.html"
+    dashboard.write_text(render(report, "html", site_name="Acme"), encoding="utf-8")
+    page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+    try:
+        page.goto(dashboard.as_uri())
+        # The page doesn't scroll sideways; the wide tables scroll in their own box.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert page.evaluate("""() => [...document.querySelectorAll('.wide')]
+            .some(box => box.scrollWidth > box.clientWidth)""")
+        # Chart labels are drawn at 10 px or more on the screen.
+        sizes = page.evaluate("""() => [...document.querySelectorAll('svg text')]
+            .map(t => t.getBoundingClientRect().height)""")
+        assert sizes and min(sizes) >= 10, sizes
+        page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
+    finally:
+        page.close()

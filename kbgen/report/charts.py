@@ -72,7 +72,7 @@ def gap_bars(gaps: list[SearchGap], limit: int = 12) -> str:
     shown = gaps[:limit]
     if not shown:
         return ""
-    label_w, row_h, top = 230, 24, 8
+    label_w, row_h, top = 260, 24, 8
     height = top + row_h * len(shown) + 24
     peak = max(g.no_result + g.no_click for g in shown) or 1
     scale = (WIDTH - label_w - 50) / peak
@@ -82,7 +82,7 @@ def gap_bars(gaps: list[SearchGap], limit: int = 12) -> str:
     ]
     for i, g in enumerate(shown):
         y = top + i * row_h
-        query = g.query if len(g.query) <= 34 else g.query[:33] + "…"
+        query = g.query if len(g.query) <= 32 else g.query[:31] + "…"
         none_w, unopened_w = g.no_result * scale, g.no_click * scale
         parts.append(
             f"<g><title>{escape(g.query)}: {g.no_result} with no result, {g.no_click} with no click"

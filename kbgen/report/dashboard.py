@@ -38,12 +38,22 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: now
   white-space: pre-wrap; overflow-wrap: anywhere; }
 .tag { font-size: .75rem; color: var(--muted); }
 svg { max-width: 100%; height: auto; } svg text { fill: var(--fg);
-  font: 11px system-ui, sans-serif; }
+  font: 13px system-ui, sans-serif; }
+/* On a phone, wide tables and charts scroll sideways in their box, not the page; a chart is no
+   narrower than what keeps its labels readable. */
+.wide { overflow-x: auto; } .wide table { min-width: 36rem; } .wide svg { min-width: 560px; }
+td.comments { min-width: 16rem; }
+@media (max-width: 40rem) { body { padding: 1rem .75rem; } }
 svg .grid { stroke: var(--line); } svg .good { fill: var(--good); } svg .bad { fill: var(--bad); }
 svg .accent { fill: var(--accent); } svg .line { stroke: var(--accent); fill: none;
   stroke-width: 2; }
 a { color: var(--accent); }
 """
+
+
+def _wide(content: str) -> str:
+    """A table or chart in a box that scrolls sideways on a narrow screen (none for no content)."""
+    return f'<div class="wide" tabindex="0">{content}</div>' if content else ""
 
 
 def _pct(value: float) -> str:
@@ -85,10 +95,10 @@ def _needs_work(report: Report, base_url: str) -> str:
         f"<td class='num'>{_pct(1 - a.share)}</td>"
         f"<td class='num'>{_pct(a.unhelpful_lower_bound)}</td>"
         f"<td>{escape(', '.join(f'{r} ({n})' for r, n in a.reasons))}</td>"
-        f"<td>{_comments(a)}</td></tr>"
+        f"<td class='comments'>{_comments(a)}</td></tr>"
         for a in report.needs_work
     )
-    return (
+    return _wide(
         "<table><thead><tr><th>Article</th><th>Votes</th><th>Not helpful</th>"
         "<th>At least (95%)</th><th>Top reasons</th><th>Latest comments</th></tr></thead>"
         f"<tbody>{rows}</tbody></table>"
@@ -102,7 +112,7 @@ def _all_articles(report: Report, base_url: str) -> str:
         f"<td class='num'>{_pct(a.lower_bound)}</td></tr>"
         for a in report.articles
     )
-    return (
+    return _wide(
         "<table><thead><tr><th>Article</th><th>Votes</th><th>Helpful</th><th>Share helpful</th>"
         f"<th>Lower bound (95%)</th></tr></thead><tbody>{rows}</tbody></table>"
     )
@@ -121,8 +131,8 @@ def _searches(rows: list[SearchGap], none: str, chart: bool = False) -> str:
         f"<td class='num'>{g.no_result}</td><td class='num'>{g.no_click}</td></tr>"
         for g in rows
     )
-    return (
-        (gap_bars(rows) if chart else "") + "<table><thead><tr><th>Query</th><th>Searches</th>"
+    return _wide(gap_bars(rows) if chart else "") + _wide(
+        "<table><thead><tr><th>Query</th><th>Searches</th>"
         f"<th>No result</th><th>No click</th></tr></thead><tbody>{cells}</tbody></table>"
     )
 
@@ -152,7 +162,7 @@ def as_html(report: Report, site_name: str = "Help center", base_url: str = "") 
 <p class="muted">{escape(period(report))} · generated {_when(report.generated)}</p>
 <div class="cards">{cards}</div>
 <h2>Helpfulness over time</h2>
-{votes_over_time(report.days)}
+{_wide(votes_over_time(report.days))}
 <h2>Articles most in need of work</h2>
 <p class="muted">Ranked by how sure we can be that readers find them unhelpful (the lower bound of
 the 95% Wilson interval), so three “No” votes do not outrank three hundred.</p>

@@ -25,6 +25,9 @@ TYPE_LABELS = {
 }
 # Dates some corpora carry under their own names, used for "updated" when `reviewed` is absent.
 _UPDATED_KEYS = ("updated", "date", "ms.date", "last_modified")
+# What YAML is reading when the front matter ends with it still open.
+_UNCLOSED = {"while scanning a quoted scalar": "quote", "while parsing a flow sequence": "'['",
+             "while parsing a flow mapping": "'{'"}
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 DEFAULT_CATEGORY = "general"
 PLACEHOLDER = "TODO:"  # how `kbgen new` starts a description nobody has written yet
@@ -219,8 +222,15 @@ def parse_article(src_path: str, data: bytes, shown_as: str | None = None) -> Pa
         meta = yaml.load(raw, Loader=Loader) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 2
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        opened = _UNCLOSED.get(getattr(exc, "context", None) or "")
+        at_end = mark is not None and mark.index >= len(raw.rstrip())
+        if opened and at_end and getattr(exc, "context_mark", None) is not None:
+            # YAML notices a quote or bracket left open where the front matter ends: name the
+            # line that opened it.
+            mark = exc.context_mark  # type: ignore[attr-defined]
+            reason = f"a {opened} opened on this line is never closed"
+        line = mark.line + 2 if mark is not None else 2
         problem(line, f"front matter is not valid YAML ({reason}); check quoting and indentation")
         return ParsedFile(None, problems)
     except (ValueError, TypeError, OverflowError) as exc:  # a date that does not exist, `!!int x`

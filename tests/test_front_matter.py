@@ -32,7 +32,18 @@ BAD_FILES = {
     ),
     "invalid yaml": (
         "---\ntitle: Refunds\ndescription: [unclosed\n---\nBody\n",
-        "docs/billing/refunds.md:4: front matter is not valid YAML",
+        "docs/billing/refunds.md:3: front matter is not valid YAML (a '[' opened on this line is "
+        "never closed)",
+    ),
+    "an unclosed quote": (
+        "---\ntitle: \"Get a refund\ndescription: Money back.\ntags: [refunds]\n---\nBody\n",
+        "docs/billing/refunds.md:2: front matter is not valid YAML (a quote opened on this line "
+        "is never closed)",
+    ),
+    "a bracket closed but wrong inside": (
+        "---\ntitle: Refunds\ndescription: Money back.\ntags: [a: b: c, d]\n---\nBody\n",
+        "docs/billing/refunds.md:4: front matter is not valid YAML (did not find expected ',' or "
+        "']')",
     ),
     "not utf-8": (
         b"---\ntitle: Caf\xe9\ndescription: Coffee.\n---\n",

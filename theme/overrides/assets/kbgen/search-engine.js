@@ -218,6 +218,7 @@ class Bundle {
     if (offsets) {
       for (let i = 0; i < wanted.length; i += RANGES_PER_REQUEST) {
         const batch = wanted.slice(i, i + RANGES_PER_REQUEST).filter((n) => n + 1 < offsets.length);
+        if (!batch.length) continue; // a number the bundle doesn't have: its own file, below
         const loading = this.fetchRanges(batch, offsets);
         // A host that stops answering ranges (a deploy, say) gets one request a file from now.
         loading.catch(() => { this.offsets = Promise.resolve(null); });

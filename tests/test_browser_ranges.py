@@ -50,7 +50,7 @@ def test_a_host_answering_ranges_gives_the_same_results_in_fewer_requests(browse
     with ranged_server(built.site) as url:
         ranged, ranged_asked = searched(browser, url)
     assert ranged == plain
-    assert [r for r in plain[0]["results"]][0]["title"] == "Get a refund"
+    assert plain[0]["results"][0]["title"] == "Get a refund"
     # Without ranges: one file an article and a term shard; docs.bin and terms.bin untouched.
     plain_files = {path.split("/")[0] for path, _ in plain_asked}
     assert {"d", "t"} <= plain_files and not plain_files & {"docs.bin", "terms.bin"}

@@ -40,7 +40,7 @@ from kbgen.search.lexicon import Lexicon
 from kbgen.search.schema import PHRASE_FIELDS
 
 FORMAT = 5  # 2: TITLE_CODE among a posting's sections; 3: the articles' boosts; 4: QUERY_CODE;
-# 5: docs.bin
+# 5: docs.bin and terms.bin
 SHARD_BYTES = 6000  # aim for term shards of about this size (before compression)
 HOT_FILE = "hot.json"  # the terms with the most postings, for the service to load at start
 HOT_TERMS = 500  # on business-central, the 500 largest entries hold three quarters of all postings

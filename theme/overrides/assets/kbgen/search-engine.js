@@ -12,6 +12,17 @@ const MAX_RESULTS = 100; // the most results a search returns (searcher.py MAX_L
 const RANGES_PER_REQUEST = 50; // Apache answers at most 200 ranges, Starlette 100, with the whole file
 const QUOTES = /["\u201c\u201d\u201e]/;
 
+// What `load()` promises, kept in `map` under `key` for the next asker; dropped if it fails, so
+// that the next asker loads it again.
+function cached(map, key, load) {
+  if (!map.has(key)) {
+    const loading = load();
+    loading.catch(() => map.delete(key));
+    map.set(key, loading);
+  }
+  return map.get(key);
+}
+
 // Words a customer types ("constructor", say) must never find Object.prototype's members:
 // objects keyed by words or terms have no prototype, and parsed files are read with `own`.
 const table = () => Object.create(null);
@@ -28,15 +39,10 @@ export class Engine {
   }
 
   fetchJson(path) {
-    if (!this.files.has(path)) {
-      const loading = fetch(this.root + path).then((r) => {
-        if (!r.ok) throw new Error(`kbgen search: ${path}: HTTP ${r.status}`);
-        return r.json();
-      });
-      loading.catch(() => this.files.delete(path));
-      this.files.set(path, loading);
-    }
-    return this.files.get(path);
+    return cached(this.files, path, () => fetch(this.root + path).then((r) => {
+      if (!r.ok) throw new Error(`kbgen search: ${path}: HTTP ${r.status}`);
+      return r.json();
+    }));
   }
 
   async load() {
@@ -215,6 +221,7 @@ class Bundle {
   async get(numbers) {
     const wanted = unique(numbers.filter((n) => !this.files.has(n))).sort((a, b) => a - b);
     const offsets = wanted.length ? await this.start() : null;
+    const single = (n) => this.engine.fetchJson(this.path(n));
     if (offsets) {
       for (let i = 0; i < wanted.length; i += RANGES_PER_REQUEST) {
         const batch = wanted.slice(i, i + RANGES_PER_REQUEST).filter((n) => n + 1 < offsets.length);
@@ -222,16 +229,11 @@ class Bundle {
         const loading = this.fetchRanges(batch, offsets);
         // A host that stops answering ranges (a deploy, say) gets one request a file from now.
         loading.catch(() => { this.offsets = Promise.resolve(null); });
-        batch.forEach((n, j) => this.keep(n, loading.then((files) => files[j], () => this.engine.fetchJson(this.path(n)))));
+        batch.forEach((n, j) => cached(this.files, n, () => loading.then((files) => files[j], () => single(n))));
       }
     }
-    for (const n of wanted) if (!this.files.has(n)) this.keep(n, this.engine.fetchJson(this.path(n)));
+    for (const n of wanted) cached(this.files, n, () => single(n));
     return Promise.all(numbers.map((n) => this.files.get(n)));
-  }
-
-  keep(n, loading) {
-    loading.catch(() => this.files.delete(n));
-    this.files.set(n, loading);
   }
 
   async fetchRanges(numbers, offsets) {
@@ -254,7 +256,7 @@ class Bundle {
 
 // The byte ranges a response carries: [{start, bytes}], from a multipart/byteranges body or a
 // single 206 part (a host may merge adjacent ranges into one). Anything else throws.
-export async function rangeParts(response) {
+async function rangeParts(response) {
   if (response.status !== 206) {
     response.body?.cancel().catch(() => {}); // the whole file: stop it coming
     throw new Error(`kbgen search: HTTP ${response.status} to a request of byte ranges`);
